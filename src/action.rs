@@ -1,0 +1,103 @@
+//! Everything the reducer consumes: user intents (imperative: `Refresh`, `ToggleDryRun`) and
+//! results of effects (past tense: `ControllersLoaded`). Plain data, no behaviour.
+
+use crate::api::ApiError;
+use crate::domain::{Deprecation, Job, RunnerController, Session, Timestamp};
+use crate::effect::ReqId;
+use crate::state::Pane;
+
+/// A key press inside a text field, already decoded by the keymap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edit {
+    Char(char),
+    Backspace,
+    Delete,
+    Left,
+    Right,
+    Home,
+    End,
+    Clear,
+}
+
+#[derive(Debug, Clone)]
+pub enum Action {
+    /// The slow clock; the only way time enters the reducer.
+    Tick { now: Timestamp },
+    /// The terminal changed size: redraw.
+    Resize,
+    Quit,
+    Help,
+    Up,
+    Down,
+    Top,
+    Bottom,
+    PageUp,
+    PageDown,
+    FocusNext,
+    FocusPrev,
+    Focus(Pane),
+    OpenDetail,
+    /// Esc: close the top dialog, the detail, or clear the flash.
+    Back,
+    Refresh,
+    TogglePause,
+    /// `n`: a new controller or a runner request, by focused pane.
+    New,
+    EditDescription,
+    PickState,
+    ToggleDryRun,
+    /// `ctrl-d`: delete a controller / release a booking (always asks).
+    Delete,
+    /// `+`: extend the selected booking.
+    Extend,
+    Copy,
+
+    // Inside dialogs.
+    Edit(Edit),
+    NextField,
+    PrevField,
+    Submit,
+    Answer(bool),
+
+    // Results.
+    ControllersLoaded {
+        req: ReqId,
+        result: Result<Vec<RunnerController>, ApiError>,
+    },
+    ControllerLoaded {
+        req: ReqId,
+        result: Result<RunnerController, ApiError>,
+    },
+    ControllerCreated {
+        result: Result<RunnerController, ApiError>,
+    },
+    ControllerUpdated {
+        id: i64,
+        result: Result<RunnerController, ApiError>,
+    },
+    ControllerDeleted {
+        id: i64,
+        result: Result<(), ApiError>,
+    },
+    SessionsLoaded {
+        req: ReqId,
+        result: Result<Vec<Session>, ApiError>,
+    },
+    RunnerRequested {
+        local_id: u64,
+        result: Result<Job, ApiError>,
+    },
+    JobPolled {
+        local_id: u64,
+        result: Result<Job, ApiError>,
+    },
+    SessionExtended {
+        id: String,
+        result: Result<Session, ApiError>,
+    },
+    SessionReleased {
+        id: String,
+        result: Result<(), ApiError>,
+    },
+    Deprecated(Deprecation),
+}

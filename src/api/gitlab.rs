@@ -1,0 +1,294 @@
+//! The GitLab runner controllers client: controllers (list with every page, get, create, update,
+//! delete) and the current user. Tokens and scopes are in `gitlab_tokens.rs`. Returns domain
+//! types only; never retries a change; never logs or shows the token.
+
+use std::collections::HashSet;
+use std::fmt;
+
+use jiff::Timestamp;
+use reqwest::{Method, Url};
+use secrecy::SecretString;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+use tokio::sync::mpsc::UnboundedSender;
+
+use super::error::{Api, ApiError, Context};
+use super::gitlab_dto::{ControllerDto, UserDto};
+use super::http::{self, HttpOptions, Meta, Reply, Transport};
+use super::{pagination, time};
+use crate::domain::{ControllerState, ControllerUpdate, CurrentUser, Deprecation, RunnerController};
+
+pub struct GitLab {
+    base_url: String,
+    api: Url,
+    pub(super) http: Transport,
+}
+
+impl fmt::Debug for GitLab {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GitLab").field("base_url", &self.base_url).finish_non_exhaustive()
+    }
+}
+
+impl GitLab {
+    /// `base_url` is the instance address (`https://gitlab.example.com`, maybe with a path
+    /// prefix); every call goes below `{base_url}/api/v4`.
+    pub fn new(base_url: &str, token: SecretString, opts: &HttpOptions) -> Result<Self, ApiError> {
+        let base = http::parse_base(base_url)?;
+        let mut api = base.clone();
+        api.set_query(None);
+        api.set_fragment(None);
+        api.path_segments_mut()
+            .map_err(|()| ApiError::Config { message: "invalid GitLab address".into() })?
+            .pop_if_empty()
+            .extend(["api", "v4"]);
+        let http = Transport::new(&base, token, "PRIVATE-TOKEN", Api::GitLab, opts, None)?;
+        Ok(Self { base_url: base_url.trim().trim_end_matches('/').to_string(), api, http })
+    }
+
+    /// Send deprecation notices found in GitLab's answers to `notices` (once per endpoint).
+    pub fn with_notices(mut self, notices: UnboundedSender<Deprecation>) -> Self {
+        self.http.set_notices(Some(notices));
+        self
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    pub(super) fn url(&self, segments: &[&str]) -> Result<Url, ApiError> {
+        let mut url = self.api.clone();
+        url.path_segments_mut()
+            .map_err(|()| ApiError::Config { message: "invalid GitLab address".into() })?
+            .extend(segments);
+        Ok(url)
+    }
+
+    /// One call; `what` names the object for a 404 ("runner controller 7").
+    pub(super) async fn call(
+        &self,
+        method: Method,
+        segments: &[&str],
+        endpoint: &str,
+        body: Option<&Value>,
+        what: &str,
+    ) -> Result<Reply, ApiError> {
+        self.call_with(method, segments, endpoint, body, what, &[]).await
+    }
+
+    pub(super) async fn call_with(
+        &self,
+        method: Method,
+        segments: &[&str],
+        endpoint: &str,
+        body: Option<&Value>,
+        what: &str,
+        extra: &[(&'static str, String)],
+    ) -> Result<Reply, ApiError> {
+        let url = self.url(segments)?;
+        let cx = Context { api: Api::GitLab, what, unlicensed_on_404: false };
+        self.http.call(method, url, endpoint, body, extra, &cx).await
+    }
+
+    /// Every page of a list, following `X-Next-Page` / `Link rel="next"`.
+    pub(super) async fn get_all<T: DeserializeOwned>(
+        &self,
+        segments: &[&str],
+        endpoint: &str,
+        cx: &Context<'_>,
+    ) -> Result<Vec<T>, ApiError> {
+        let mut out = Vec::new();
+        let mut page = 1u64;
+        let mut seen = HashSet::new();
+        loop {
+            if !seen.insert(page) || seen.len() > pagination::MAX_PAGES {
+                return Err(ApiError::Decode {
+                    message: format!("the server's pagination loops (page {page} again)"),
+                });
+            }
+            let mut url = self.url(segments)?;
+            url.query_pairs_mut()
+                .append_pair("page", &page.to_string())
+                .append_pair("per_page", &pagination::PER_PAGE.to_string());
+            let reply = self.http.call(Method::GET, url.clone(), endpoint, None, &[], cx).await?;
+            let items: Vec<T> = reply.decode()?;
+            out.extend(items);
+            match pagination::next_page(&reply.headers, &url) {
+                Some(next) => page = next,
+                None => return Ok(out),
+            }
+        }
+    }
+
+    pub async fn list_controllers(&self) -> Result<Vec<RunnerController>, ApiError> {
+        let cx = Context { api: Api::GitLab, what: "runner controllers", unlicensed_on_404: true };
+        let dtos: Vec<ControllerDto> =
+            self.get_all(&["runner_controllers"], "GET /api/v4/runner_controllers", &cx).await?;
+        Ok(dtos.into_iter().map(Into::into).collect())
+    }
+
+    pub async fn get_controller(&self, id: i64) -> Result<RunnerController, ApiError> {
+        let reply = self.get_controller_reply(id).await?;
+        Ok(reply.decode::<ControllerDto>()?.into())
+    }
+
+    /// The controller exactly as the server sent it, for a "raw JSON" view.
+    pub async fn get_controller_raw(&self, id: i64) -> Result<Value, ApiError> {
+        self.get_controller_reply(id).await?.decode()
+    }
+
+    async fn get_controller_reply(&self, id: i64) -> Result<Reply, ApiError> {
+        let id_s = id.to_string();
+        let what = format!("runner controller {id}");
+        let endpoint = "GET /api/v4/runner_controllers/:id";
+        self.call(Method::GET, &["runner_controllers", &id_s], endpoint, None, &what).await
+    }
+
+    pub async fn create_controller(
+        &self,
+        description: Option<&str>,
+        state: Option<&ControllerState>,
+    ) -> Result<RunnerController, ApiError> {
+        Ok(self.create_controller_meta(description, state).await?.0)
+    }
+
+    pub async fn create_controller_meta(
+        &self,
+        description: Option<&str>,
+        state: Option<&ControllerState>,
+    ) -> Result<(RunnerController, Meta), ApiError> {
+        let mut body = Map::new();
+        if let Some(d) = description {
+            body.insert("description".into(), Value::from(d));
+        }
+        if let Some(s) = state {
+            body.insert("state".into(), Value::from(s.as_str()));
+        }
+        let endpoint = "POST /api/v4/runner_controllers";
+        let body = Value::Object(body);
+        let reply = self
+            .call(Method::POST, &["runner_controllers"], endpoint, Some(&body), "runner controllers")
+            .await?;
+        Ok((reply.decode::<ControllerDto>()?.into(), reply.meta()))
+    }
+
+    /// Sends only the fields set; `description: Some(None)` sends `null`, which clears it.
+    pub async fn update_controller(
+        &self,
+        id: i64,
+        update: &ControllerUpdate,
+    ) -> Result<RunnerController, ApiError> {
+        Ok(self.update_controller_meta(id, update).await?.0)
+    }
+
+    pub async fn update_controller_meta(
+        &self,
+        id: i64,
+        update: &ControllerUpdate,
+    ) -> Result<(RunnerController, Meta), ApiError> {
+        let body = Value::Object(update_body(update));
+        let id_s = id.to_string();
+        let what = format!("runner controller {id}");
+        let endpoint = "PUT /api/v4/runner_controllers/:id";
+        let reply =
+            self.call(Method::PUT, &["runner_controllers", &id_s], endpoint, Some(&body), &what).await?;
+        Ok((reply.decode::<ControllerDto>()?.into(), reply.meta()))
+    }
+
+    /// With `if_unmodified_since` (usually the `updated_at` the user saw), the server refuses
+    /// with 412 if the controller changed after it.
+    pub async fn delete_controller(
+        &self,
+        id: i64,
+        if_unmodified_since: Option<Timestamp>,
+    ) -> Result<(), ApiError> {
+        self.delete_controller_meta(id, if_unmodified_since).await.map(|_| ())
+    }
+
+    pub async fn delete_controller_meta(
+        &self,
+        id: i64,
+        if_unmodified_since: Option<Timestamp>,
+    ) -> Result<Meta, ApiError> {
+        let mut extra = Vec::new();
+        if let Some(ts) = if_unmodified_since {
+            let date = time::http_date_ceil(ts).ok_or_else(|| ApiError::Config {
+                message: format!("{ts} cannot be written as an HTTP date"),
+            })?;
+            extra.push(("if-unmodified-since", date));
+        }
+        let id_s = id.to_string();
+        let what = format!("runner controller {id}");
+        let endpoint = "DELETE /api/v4/runner_controllers/:id";
+        let reply = self
+            .call_with(Method::DELETE, &["runner_controllers", &id_s], endpoint, None, &what, &extra)
+            .await?;
+        Ok(reply.meta())
+    }
+
+    pub async fn current_user(&self) -> Result<CurrentUser, ApiError> {
+        let reply = self.call(Method::GET, &["user"], "GET /api/v4/user", None, "the current user").await?;
+        Ok(reply.decode::<UserDto>()?.into())
+    }
+}
+
+pub(crate) fn update_body(update: &ControllerUpdate) -> Map<String, Value> {
+    let mut body = Map::new();
+    if let Some(d) = &update.description {
+        body.insert("description".into(), d.as_deref().map_or(Value::Null, Value::from));
+    }
+    if let Some(s) = &update.state {
+        body.insert("state".into(), Value::from(s.as_str()));
+    }
+    body
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn update_sends_only_fields_set() {
+        let cases = [
+            (ControllerUpdate::default(), json!({})),
+            (
+                ControllerUpdate { description: Some(None), state: None },
+                json!({"description": null}),
+            ),
+            (
+                ControllerUpdate { description: Some(Some("x".into())), state: Some(ControllerState::DryRun) },
+                json!({"description": "x", "state": "dry_run"}),
+            ),
+            (
+                ControllerUpdate { description: None, state: Some(ControllerState::Enabled) },
+                json!({"state": "enabled"}),
+            ),
+        ];
+        for (update, want) in cases {
+            assert_eq!(Value::Object(update_body(&update)), want, "{update:?}");
+        }
+    }
+
+    #[test]
+    fn urls_keep_a_path_prefix() {
+        let opts = HttpOptions::default();
+        for (base, want) in [
+            ("https://gitlab.example.com", "https://gitlab.example.com/api/v4/runner_controllers/5"),
+            ("https://gitlab.example.com/", "https://gitlab.example.com/api/v4/runner_controllers/5"),
+            ("https://example.com/gitlab/", "https://example.com/gitlab/api/v4/runner_controllers/5"),
+            ("http://127.0.0.1:8080", "http://127.0.0.1:8080/api/v4/runner_controllers/5"),
+        ] {
+            let gl = GitLab::new(base, SecretString::from("t"), &opts).expect("client");
+            let url = gl.url(&["runner_controllers", "5"]).expect("url");
+            assert_eq!(url.as_str(), want);
+        }
+        for bad in ["gitlab.example.com", "ftp://x", "", "https://user:pw@x.example"] {
+            assert!(matches!(
+                GitLab::new(bad, SecretString::from("t"), &opts),
+                Err(ApiError::Config { .. })
+            ), "{bad}");
+        }
+        assert!(GitLab::new("https://x.example", SecretString::from("a\nb"), &opts).is_err());
+    }
+}

@@ -1,0 +1,19 @@
+//! HTTP clients for GitLab runner controllers and veHaaS: they speak each server's JSON and
+//! hand back domain types and a typed `ApiError`. They never touch UI state, never import
+//! ratatui, and never log or show a token.
+
+pub mod error;
+pub mod gitlab;
+mod gitlab_dto;
+mod gitlab_tokens;
+pub mod http;
+mod lenient;
+pub(crate) mod pagination;
+pub mod time;
+pub mod vehaas;
+mod vehaas_dto;
+
+pub use error::ApiError;
+pub use gitlab::GitLab;
+pub use http::{HttpOptions, Meta};
+pub use vehaas::{Vehaas, VehaasPaths};

@@ -1,0 +1,128 @@
+//! The event loop: terminal events, effect results and a slow tick in one `select!`; every ready
+//! event is reduced before a single draw, and nothing is drawn when nothing changed.
+
+use std::io::Write;
+use std::time::Duration;
+
+use base64::Engine;
+use crossterm::event::{Event, EventStream};
+use futures::{FutureExt, StreamExt};
+use jiff::Timestamp;
+use ratatui::DefaultTerminal;
+use tokio::sync::mpsc;
+
+use crate::action::Action;
+use crate::effect::Effect;
+use crate::keymap;
+use crate::runner::Runner;
+use crate::setup::Setup;
+use crate::state::{self, State};
+use crate::ui::{self, View};
+
+/// About 4 Hz: spinner frames, countdowns, flash expiry and auto-refresh all hang off it.
+const TICK: Duration = Duration::from_millis(250);
+
+enum Incoming {
+    Terminal(Event),
+    Action(Action),
+}
+
+/// Runs the TUI until the user quits. The terminal is restored on return and on panic.
+pub async fn run(setup: Setup) -> std::io::Result<()> {
+    let Setup {
+        gitlab,
+        vehaas,
+        context,
+        settings,
+        simulator,
+        mut notices,
+    } = setup;
+    let (tx, rx) = mpsc::unbounded_channel();
+    let forward = tx.clone();
+    tokio::spawn(async move {
+        while let Some(d) = notices.recv().await {
+            tracing::warn!(api = %d.api, endpoint = %d.endpoint, sunset = ?d.sunset, "deprecation notice");
+            if forward.send(Action::Deprecated(d)).is_err() {
+                break;
+            }
+        }
+    });
+    let runner = Runner::new(gitlab, vehaas, tx);
+    let state = State::new(Timestamp::now(), context, settings);
+    let mut terminal = ratatui::init();
+    let result = event_loop(&mut terminal, state, runner, rx).await;
+    ratatui::restore();
+    drop(simulator);
+    result
+}
+
+async fn event_loop(
+    terminal: &mut DefaultTerminal,
+    mut state: State,
+    runner: Runner,
+    mut rx: mpsc::UnboundedReceiver<Action>,
+) -> std::io::Result<()> {
+    let mut events = EventStream::new();
+    let mut tick = tokio::time::interval(TICK);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut view = View::default();
+    for fx in state.init() {
+        perform(&runner, fx)?;
+    }
+    loop {
+        if state.dirty {
+            terminal.draw(|f| ui::render(&state, &mut view, f))?;
+            state.dirty = false;
+        }
+        let first = tokio::select! {
+            ev = events.next() => match ev {
+                Some(Ok(ev)) => Incoming::Terminal(ev),
+                Some(Err(e)) => return Err(e),
+                None => return Ok(()),
+            },
+            Some(a) = rx.recv() => Incoming::Action(a),
+            _ = tick.tick() => Incoming::Action(Action::Tick { now: Timestamp::now() }),
+        };
+        let mut batch = vec![first];
+        // Drain everything already waiting, then draw once.
+        while let Ok(a) = rx.try_recv() {
+            batch.push(Incoming::Action(a));
+        }
+        while let Some(Some(Ok(ev))) = events.next().now_or_never() {
+            batch.push(Incoming::Terminal(ev));
+        }
+        for item in batch {
+            let action = match item {
+                Incoming::Action(a) => Some(a),
+                Incoming::Terminal(Event::Key(k)) => keymap::map(&state, k),
+                Incoming::Terminal(Event::Resize(..)) => Some(Action::Resize),
+                Incoming::Terminal(_) => None,
+            };
+            let Some(action) = action else { continue };
+            for fx in state::update(&mut state, action) {
+                perform(&runner, fx)?;
+            }
+            if state.quit {
+                return Ok(());
+            }
+        }
+    }
+}
+
+fn perform(runner: &Runner, effect: Effect) -> std::io::Result<()> {
+    match effect {
+        Effect::Copy { text } => copy_osc52(&text),
+        other => {
+            runner.run(other);
+            Ok(())
+        }
+    }
+}
+
+/// OSC 52 puts text on the clipboard of the terminal, over SSH and tmux too.
+fn copy_osc52(text: &str) -> std::io::Result<()> {
+    let b64 = base64::engine::general_purpose::STANDARD.encode(text);
+    let mut out = std::io::stdout();
+    write!(out, "\x1b]52;c;{b64}\x07")?;
+    out.flush()
+}

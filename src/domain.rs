@@ -1,0 +1,248 @@
+//! Domain types shared by the reducer, the UI and the API clients.
+//! API DTOs are converted into these at the boundary (`api/`); nothing here knows about JSON
+//! shapes of a particular server, HTTP or the terminal.
+
+use std::fmt;
+use std::time::Duration;
+
+pub use jiff::Timestamp;
+use secrecy::SecretString;
+
+/// The admission state of a runner controller. Unknown values from a newer GitLab are kept
+/// as they came so they can be shown, never dropped.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ControllerState {
+    Disabled,
+    Enabled,
+    DryRun,
+    Other(String),
+}
+
+impl ControllerState {
+    pub const KNOWN: [ControllerState; 3] = [
+        ControllerState::Disabled,
+        ControllerState::Enabled,
+        ControllerState::DryRun,
+    ];
+
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "disabled" => Self::Disabled,
+            "enabled" => Self::Enabled,
+            "dry_run" => Self::DryRun,
+            other => Self::Other(other.to_string()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Disabled => "disabled",
+            Self::Enabled => "enabled",
+            Self::DryRun => "dry_run",
+            Self::Other(s) => s,
+        }
+    }
+}
+
+impl fmt::Display for ControllerState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunnerController {
+    pub id: i64,
+    pub description: Option<String>,
+    pub state: ControllerState,
+    pub created_at: Option<Timestamp>,
+    pub updated_at: Option<Timestamp>,
+    /// Only sent by `GET /runner_controllers/:id` on GitLab 18.10+.
+    pub connected: Option<bool>,
+}
+
+/// What a `PUT /runner_controllers/:id` should change; `None` leaves a field alone and
+/// `Some(None)` clears the description.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ControllerUpdate {
+    pub description: Option<Option<String>>,
+    pub state: Option<ControllerState>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ControllerToken {
+    pub id: i64,
+    pub runner_controller_id: i64,
+    pub description: Option<String>,
+    pub last_used_at: Option<Timestamp>,
+    pub created_at: Option<Timestamp>,
+    pub updated_at: Option<Timestamp>,
+}
+
+/// A token just created or rotated, with its secret. The secret is shown once and then dropped;
+/// `SecretString` zeroizes it on drop and never prints it in `Debug`.
+#[derive(Debug)]
+pub struct NewToken {
+    pub token: ControllerToken,
+    pub secret: SecretString,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Scopes {
+    /// `Some` when the controller has the instance scope (it sees every job on the instance).
+    pub instance: Option<ScopeInfo>,
+    pub runners: Vec<RunnerScope>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ScopeInfo {
+    pub created_at: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunnerScope {
+    pub runner_id: i64,
+    pub created_at: Option<Timestamp>,
+}
+
+/// The veHaaS session (booking) state, matched case-insensitively; anything else is kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SessionState {
+    Scheduled,
+    Active,
+    Ended,
+    Released,
+    Other(String),
+}
+
+impl SessionState {
+    pub fn parse(s: &str) -> Self {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "scheduled" => Self::Scheduled,
+            "active" => Self::Active,
+            "ended" => Self::Ended,
+            "released" => Self::Released,
+            _ => Self::Other(s.to_string()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Scheduled => "scheduled",
+            Self::Active => "active",
+            Self::Ended => "ended",
+            Self::Released => "released",
+            Self::Other(s) => s,
+        }
+    }
+}
+
+impl fmt::Display for SessionState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub id: String,
+    pub assembly_ref: String,
+    pub owner: Option<String>,
+    pub state: SessionState,
+    pub start: Option<Timestamp>,
+    pub end: Option<Timestamp>,
+    pub duration: Option<Duration>,
+    pub gitlab_runner_tag: Option<String>,
+}
+
+impl Session {
+    /// "Active bookings": active or scheduled, and ending after `now`.
+    pub fn is_current(&self, now: Timestamp) -> bool {
+        matches!(self.state, SessionState::Active | SessionState::Scheduled)
+            && self.end.is_none_or(|end| end > now)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JobState {
+    Queued,
+    Running,
+    Finished,
+    Failed,
+    Other(String),
+}
+
+impl JobState {
+    pub fn parse(s: &str) -> Self {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "queued" => Self::Queued,
+            "running" => Self::Running,
+            "finished" => Self::Finished,
+            "failed" => Self::Failed,
+            _ => Self::Other(s.to_string()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Queued => "queued",
+            Self::Running => "running",
+            Self::Finished => "finished",
+            Self::Failed => "failed",
+            Self::Other(s) => s,
+        }
+    }
+
+    pub fn is_terminal(&self) -> bool {
+        matches!(self, Self::Finished | Self::Failed)
+    }
+}
+
+impl fmt::Display for JobState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    pub job_id: String,
+    pub state: JobState,
+    pub assembly_ref: Option<String>,
+    pub session_id: Option<String>,
+    pub gitlab_runner_tag: Option<String>,
+    pub created_at: Option<Timestamp>,
+    pub updated_at: Option<Timestamp>,
+}
+
+/// A request for a GitLab Runner on a booked assembly (`POST /api/v2.0/jobs`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunnerRequest {
+    pub assembly_ref: String,
+    pub duration: Duration,
+    pub provider_url: String,
+    pub put_in_queue: bool,
+}
+
+/// Deprecation notice a server attached to a response (`Deprecation`, `Sunset`, `Warning`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Deprecation {
+    /// Which API: "veHaaS" or "GitLab".
+    pub api: String,
+    /// The request path that carried it, e.g. `POST /api/v2.0/jobs`.
+    pub endpoint: String,
+    /// When it was deprecated, as the server said it (`@1767225600` is rendered as a date).
+    pub since: Option<String>,
+    /// `Sunset` header: when it stops working.
+    pub sunset: Option<String>,
+    pub warning: Option<String>,
+    pub link: Option<String>,
+}
+
+/// The GitLab user behind the token (`GET /user`), for the audit log and the header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub username: String,
+    pub is_admin: Option<bool>,
+}

@@ -1,0 +1,274 @@
+//! One table from keys to actions, with a description and a "mutating" flag per binding; the
+//! help screen and the hint bar are generated from it, and read-only mode simply skips the
+//! mutating ones. `map` is pure: (State, key) -> Action.
+
+use std::sync::LazyLock;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use crate::action::{Action, Edit};
+use crate::state::{Dialog, Pane, State};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Global,
+    Pane(Pane),
+}
+
+#[derive(Debug, Clone)]
+pub struct Binding {
+    pub keys: Vec<(KeyCode, KeyModifiers)>,
+    pub action: Action,
+    /// Shown in the hint bar (short) when `hint` is set.
+    pub hint: Option<&'static str>,
+    pub description: &'static str,
+    /// Changes something on a server: never bound in read-only mode.
+    pub mutating: bool,
+    pub scope: Scope,
+}
+
+const NONE: KeyModifiers = KeyModifiers::NONE;
+const CTRL: KeyModifiers = KeyModifiers::CONTROL;
+
+fn ch(c: char) -> (KeyCode, KeyModifiers) {
+    (KeyCode::Char(c), NONE)
+}
+
+fn b(
+    keys: Vec<(KeyCode, KeyModifiers)>,
+    action: Action,
+    hint: Option<&'static str>,
+    description: &'static str,
+    mutating: bool,
+    scope: Scope,
+) -> Binding {
+    Binding {
+        keys,
+        action,
+        hint,
+        description,
+        mutating,
+        scope,
+    }
+}
+
+static BINDINGS: LazyLock<Vec<Binding>> = LazyLock::new(|| {
+    use Scope::Global as G;
+    let rc = Scope::Pane(Pane::Controllers);
+    let bk = Scope::Pane(Pane::Bookings);
+    vec![
+        b(vec![ch('j'), (KeyCode::Down, NONE)], Action::Down, None, "move down", false, G),
+        b(vec![ch('k'), (KeyCode::Up, NONE)], Action::Up, None, "move up", false, G),
+        b(vec![ch('g'), (KeyCode::Home, NONE)], Action::Top, None, "first row", false, G),
+        b(vec![ch('G'), (KeyCode::End, NONE)], Action::Bottom, None, "last row", false, G),
+        b(vec![(KeyCode::PageUp, NONE)], Action::PageUp, None, "page up", false, G),
+        b(vec![(KeyCode::PageDown, NONE)], Action::PageDown, None, "page down", false, G),
+        b(vec![(KeyCode::Tab, NONE), (KeyCode::BackTab, KeyModifiers::SHIFT)], Action::FocusNext, Some("switch pane"), "switch pane", false, G),
+        b(vec![ch('1')], Action::Focus(Pane::Controllers), None, "runner controllers pane", false, G),
+        b(vec![ch('2')], Action::Focus(Pane::Bookings), None, "veHaaS bookings pane", false, G),
+        b(vec![(KeyCode::Enter, NONE)], Action::OpenDetail, Some("detail"), "open the controller's detail", false, rc),
+        b(vec![(KeyCode::Esc, NONE)], Action::Back, None, "back, close", false, G),
+        b(vec![ch('t')], Action::ToggleDryRun, Some("dry_run"), "toggle dry_run (disabled <-> dry_run; enabled asks first)", true, rc),
+        b(vec![ch('s')], Action::PickState, Some("state"), "pick a state: disabled / enabled / dry_run", true, rc),
+        b(vec![ch('n')], Action::New, Some("new"), "new runner controller", true, rc),
+        b(vec![ch('e')], Action::EditDescription, Some("edit"), "edit the description", true, rc),
+        b(vec![(KeyCode::Char('d'), CTRL)], Action::Delete, Some("delete"), "delete the controller (asks first)", true, rc),
+        b(vec![ch('n')], Action::New, Some("request runner"), "request a GitLab Runner on an assembly", true, bk),
+        b(vec![ch('+')], Action::Extend, Some("extend"), "extend the booking", true, bk),
+        b(vec![(KeyCode::Char('d'), CTRL)], Action::Delete, Some("release"), "release the booking (asks first)", true, bk),
+        b(vec![ch('c')], Action::Copy, None, "copy the id (controllers) or the runner tag (bookings)", false, G),
+        b(vec![(KeyCode::Char('r'), CTRL)], Action::Refresh, Some("refresh"), "refresh now", false, G),
+        b(vec![ch('p')], Action::TogglePause, None, "pause / resume auto-refresh", false, G),
+        b(vec![ch('?')], Action::Help, Some("help"), "help", false, G),
+        b(vec![ch('q'), (KeyCode::Char('c'), CTRL)], Action::Quit, Some("quit"), "quit", false, G),
+    ]
+});
+
+pub fn bindings() -> &'static [Binding] {
+    &BINDINGS
+}
+
+/// The bindings in force for a pane (read-only drops the mutating ones).
+pub fn active(focus: Pane, read_only: bool) -> impl Iterator<Item = &'static Binding> {
+    bindings().iter().filter(move |b| {
+        (b.scope == Scope::Global || b.scope == Scope::Pane(focus)) && !(read_only && b.mutating)
+    })
+}
+
+pub fn key_label((code, mods): (KeyCode, KeyModifiers)) -> String {
+    let base = match code {
+        KeyCode::Char(c) => c.to_string(),
+        KeyCode::Down => "↓".into(),
+        KeyCode::Up => "↑".into(),
+        KeyCode::Enter => "enter".into(),
+        KeyCode::Esc => "esc".into(),
+        KeyCode::Tab => "tab".into(),
+        KeyCode::BackTab => "shift-tab".into(),
+        KeyCode::Home => "home".into(),
+        KeyCode::End => "end".into(),
+        KeyCode::PageUp => "pgup".into(),
+        KeyCode::PageDown => "pgdn".into(),
+        other => format!("{other:?}").to_lowercase(),
+    };
+    if mods.contains(KeyModifiers::CONTROL) {
+        format!("ctrl-{base}")
+    } else {
+        base
+    }
+}
+
+fn matches(key: &KeyEvent, (code, mods): (KeyCode, KeyModifiers)) -> bool {
+    if key.code != code {
+        return false;
+    }
+    // Terminals report shifted characters with or without SHIFT; ignore it for chars.
+    let relevant = key.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT);
+    match code {
+        KeyCode::BackTab => true,
+        _ => relevant == (mods & (KeyModifiers::CONTROL | KeyModifiers::ALT)),
+    }
+}
+
+/// The action for a key press in the current state, if any.
+pub fn map(state: &State, key: KeyEvent) -> Option<Action> {
+    if key.kind == KeyEventKind::Release {
+        return None;
+    }
+    if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+        return Some(Action::Quit);
+    }
+    if let Some(d) = &state.dialog {
+        return map_dialog(d, key);
+    }
+    active(state.focus, state.context.read_only)
+        .find(|b| b.keys.iter().any(|k| matches(&key, *k)))
+        .map(|b| b.action.clone())
+}
+
+fn map_dialog(dialog: &Dialog, key: KeyEvent) -> Option<Action> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    match dialog {
+        Dialog::Help => match key.code {
+            KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q' | '?') => Some(Action::Back),
+            _ => None,
+        },
+        Dialog::Confirm(_) => match key.code {
+            KeyCode::Char('y' | 'Y') => Some(Action::Answer(true)),
+            KeyCode::Char('n' | 'N' | 'q') => Some(Action::Answer(false)),
+            KeyCode::Enter => Some(Action::Submit),
+            KeyCode::Esc => Some(Action::Back),
+            KeyCode::Tab
+            | KeyCode::BackTab
+            | KeyCode::Left
+            | KeyCode::Right
+            | KeyCode::Char('h' | 'l') => Some(Action::NextField),
+            _ => None,
+        },
+        Dialog::StatePicker(_) => match key.code {
+            KeyCode::Char('j') | KeyCode::Down | KeyCode::Tab => Some(Action::Down),
+            KeyCode::Char('k') | KeyCode::Up | KeyCode::BackTab => Some(Action::Up),
+            KeyCode::Enter => Some(Action::Submit),
+            KeyCode::Esc | KeyCode::Char('q') => Some(Action::Back),
+            _ => None,
+        },
+        Dialog::ControllerForm(_) | Dialog::RunnerForm(_) | Dialog::Extend(_) => match key.code {
+            KeyCode::Enter => Some(Action::Submit),
+            KeyCode::Esc => Some(Action::Back),
+            KeyCode::Tab | KeyCode::Down => Some(Action::NextField),
+            KeyCode::BackTab | KeyCode::Up => Some(Action::PrevField),
+            KeyCode::Backspace => Some(Action::Edit(Edit::Backspace)),
+            KeyCode::Delete => Some(Action::Edit(Edit::Delete)),
+            KeyCode::Left => Some(Action::Edit(Edit::Left)),
+            KeyCode::Right => Some(Action::Edit(Edit::Right)),
+            KeyCode::Home => Some(Action::Edit(Edit::Home)),
+            KeyCode::End => Some(Action::Edit(Edit::End)),
+            KeyCode::Char('u') if ctrl => Some(Action::Edit(Edit::Clear)),
+            KeyCode::Char(c) if !ctrl => Some(Action::Edit(Edit::Char(c))),
+            _ => None,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::{Context, Settings};
+
+    fn state(read_only: bool) -> State {
+        let ctx = Context {
+            read_only,
+            vehaas_url: Some("http://v".into()),
+            ..Default::default()
+        };
+        State::new(jiff::Timestamp::UNIX_EPOCH, ctx, Settings::default())
+    }
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn t_toggles_dry_run_in_the_controllers_pane() {
+        let s = state(false);
+        assert!(matches!(map(&s, key(KeyCode::Char('t'))), Some(Action::ToggleDryRun)));
+    }
+
+    #[test]
+    fn read_only_never_binds_a_mutating_key() {
+        let s = state(true);
+        for c in ['t', 's', 'n', 'e'] {
+            assert!(map(&s, key(KeyCode::Char(c))).is_none(), "{c} is bound in read-only");
+        }
+        let ctrl_d = KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL);
+        assert!(map(&s, ctrl_d).is_none());
+        assert!(active(Pane::Controllers, true).all(|b| !b.mutating));
+        // Moving still works.
+        assert!(matches!(map(&s, key(KeyCode::Char('j'))), Some(Action::Down)));
+    }
+
+    #[test]
+    fn ctrl_d_deletes_and_plain_d_does_nothing() {
+        let s = state(false);
+        let ctrl_d = KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL);
+        assert!(matches!(map(&s, ctrl_d), Some(Action::Delete)));
+        assert!(map(&s, key(KeyCode::Char('d'))).is_none());
+    }
+
+    #[test]
+    fn shifted_g_reaches_bottom_with_or_without_the_shift_flag() {
+        let s = state(false);
+        assert!(matches!(map(&s, key(KeyCode::Char('G'))), Some(Action::Bottom)));
+        let shifted = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
+        assert!(matches!(map(&s, shifted), Some(Action::Bottom)));
+    }
+
+    #[test]
+    fn letters_type_into_a_form_instead_of_acting() {
+        let mut s = state(false);
+        crate::state::update(&mut s, Action::New);
+        assert!(matches!(
+            map(&s, key(KeyCode::Char('q'))),
+            Some(Action::Edit(Edit::Char('q')))
+        ));
+        assert!(matches!(map(&s, key(KeyCode::Char('t'))), Some(Action::Edit(Edit::Char('t')))));
+    }
+
+    #[test]
+    fn n_means_a_runner_request_in_the_bookings_pane() {
+        let mut s = state(false);
+        s.focus = Pane::Bookings;
+        let b = active(Pane::Bookings, false)
+            .find(|b| b.keys.contains(&ch('n')))
+            .expect("n bound");
+        assert_eq!(b.description, "request a GitLab Runner on an assembly");
+        assert!(matches!(map(&s, key(KeyCode::Char('+'))), Some(Action::Extend)));
+    }
+
+    #[test]
+    fn ctrl_c_quits_even_inside_a_form() {
+        let mut s = state(false);
+        crate::state::update(&mut s, Action::New);
+        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert!(matches!(map(&s, ctrl_c), Some(Action::Quit)));
+    }
+}

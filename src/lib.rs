@@ -1,0 +1,21 @@
+//! runnerdeck: a terminal UI (and scripting CLI) for GitLab runner controllers and veHaaS
+//! assembly bookings. The binary in `main.rs` is thin; everything lives in this library so the
+//! tests and benchmarks can drive it.
+
+pub mod action;
+pub mod api;
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod dirs;
+pub mod domain;
+pub mod duration;
+pub mod effect;
+pub mod headless;
+pub mod keymap;
+pub mod logging;
+pub mod runner;
+pub mod setup;
+pub mod sim;
+pub mod state;
+pub mod ui;

@@ -1,0 +1,78 @@
+//! runnerdeck's entry point. Module map (all in the library, see `lib.rs`):
+//! `cli` parses, `setup` turns config into clients, `app` runs the TUI loop over `state` (the
+//! pure reducer), `ui` (drawing), `keymap`, and `runner` (effects -> API calls in `api`);
+//! `headless` holds the scripting verbs and `sim` the embedded simulator.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use clap::Parser;
+use runnerdeck::cli::{Cli, Command};
+use runnerdeck::sim::SimOptions;
+use runnerdeck::{app, headless, logging, setup};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("runnerdeck: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    ExitCode::from(runtime.block_on(run(cli)))
+}
+
+async fn run(cli: Cli) -> u8 {
+    let _log = logging::init();
+    if let Some(Command::Simulate(args)) = &cli.command {
+        let opts = SimOptions {
+            port: args.port,
+            latency: std::time::Duration::from_millis(args.latency_ms),
+            vehaas_lenient: args.lenient,
+            ..SimOptions::default()
+        };
+        return match runnerdeck::sim::run_standalone(opts).await {
+            Ok(()) => 0,
+            Err(e) => {
+                eprintln!("runnerdeck: simulator: {e}");
+                1
+            }
+        };
+    }
+    let (setup, warnings) = match setup::setup(&cli).await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("runnerdeck: {e}");
+            return 2;
+        }
+    };
+    for w in &warnings {
+        eprintln!("runnerdeck: warning: {w}");
+        tracing::warn!("{w}");
+    }
+    match cli.command {
+        Some(Command::Rc(cmd)) => headless::rc(&setup, cmd).await,
+        Some(Command::Bookings(cmd)) => headless::bookings(&setup, cmd).await,
+        Some(Command::Simulate(_)) => 0,
+        None => {
+            if !std::io::stdout().is_terminal() {
+                eprintln!(
+                    "runnerdeck: the TUI needs a terminal; for scripts use `runnerdeck rc list -o json` or `runnerdeck bookings list -o json`"
+                );
+                return 2;
+            }
+            match app::run(setup).await {
+                Ok(()) => 0,
+                Err(e) => {
+                    eprintln!("runnerdeck: terminal error: {e}");
+                    1
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,115 @@
+//! Start-up: from the command line and the config (or the embedded simulator for `--demo`) to
+//! ready API clients and the header context. Errors here end the program before the TUI opens.
+
+use secrecy::SecretString;
+
+use crate::api::{ApiError, GitLab, HttpOptions, Vehaas, VehaasPaths};
+use crate::cli::Cli;
+use crate::config::{self, Config, ConfigError};
+use crate::domain::Deprecation;
+use crate::sim::{SimOptions, Simulator};
+use crate::state::{Context, Settings};
+
+pub struct Setup {
+    pub gitlab: GitLab,
+    pub vehaas: Option<Vehaas>,
+    pub context: Context,
+    pub settings: Settings,
+    /// Keeps the embedded simulator alive for `--demo`.
+    pub simulator: Option<Simulator>,
+    pub notices: tokio::sync::mpsc::UnboundedReceiver<Deprecation>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    #[error("{0}")]
+    Config(#[from] ConfigError),
+    #[error("{0}")]
+    Client(#[from] ApiError),
+    #[error("cannot start the embedded simulator: {0}")]
+    Simulator(std::io::Error),
+}
+
+pub async fn setup(cli: &Cli) -> Result<(Setup, Vec<String>), SetupError> {
+    let (tx, notices) = tokio::sync::mpsc::unbounded_channel();
+    if cli.demo {
+        let sim = Simulator::start(SimOptions::default())
+            .await
+            .map_err(SetupError::Simulator)?;
+        let opts = HttpOptions::default();
+        let url = sim.url();
+        let gitlab = GitLab::new(&url, SecretString::from(sim.gitlab_token().to_string()), &opts)?
+            .with_notices(tx.clone());
+        let vehaas = Vehaas::new(
+            &url,
+            SecretString::from(sim.vehaas_token().to_string()),
+            VehaasPaths::default(),
+            &opts,
+            Some(tx),
+        )?;
+        let context = Context {
+            instance_name: "demo".into(),
+            gitlab_url: url.clone(),
+            credential: "simulator".into(),
+            color: Some("magenta".into()),
+            read_only: cli.read_only,
+            vehaas_url: Some(url),
+            demo: true,
+            tz: jiff::tz::TimeZone::system(),
+        };
+        let setup = Setup {
+            gitlab,
+            vehaas: Some(vehaas),
+            context,
+            settings: Settings::default(),
+            simulator: Some(sim),
+            notices,
+        };
+        return Ok((setup, Vec::new()));
+    }
+    let path = config::locate(cli.config.as_deref())?;
+    let (cfg, warnings) = config::load(&path)?;
+    let setup = from_config(cli, &cfg, tx, notices)?;
+    Ok((setup, warnings))
+}
+
+fn from_config(
+    cli: &Cli,
+    cfg: &Config,
+    tx: tokio::sync::mpsc::UnboundedSender<Deprecation>,
+    notices: tokio::sync::mpsc::UnboundedReceiver<Deprecation>,
+) -> Result<Setup, SetupError> {
+    let opts = cfg.http.options();
+    let token = cfg.gitlab.token.resolve("GitLab")?;
+    let gitlab = GitLab::new(&cfg.gitlab.url, token, &opts)?.with_notices(tx.clone());
+    let vehaas = match &cfg.vehaas {
+        Some(v) => {
+            let token = v.token.resolve("veHaaS")?;
+            Some(Vehaas::new(&v.url, token, v.paths.clone(), &opts, Some(tx))?)
+        }
+        None => None,
+    };
+    let context = Context {
+        instance_name: cfg.gitlab.display_name(),
+        gitlab_url: cfg.gitlab.url.clone(),
+        credential: cfg.gitlab.token.label(),
+        color: cfg.gitlab.color.clone(),
+        read_only: cli.read_only || cfg.gitlab.read_only,
+        vehaas_url: cfg.vehaas.as_ref().map(|v| v.url.clone()),
+        demo: false,
+        tz: jiff::tz::TimeZone::system(),
+    };
+    let settings = Settings {
+        refresh_every: (cfg.ui.refresh_seconds > 0)
+            .then(|| std::time::Duration::from_secs(cfg.ui.refresh_seconds)),
+        flash_for: std::time::Duration::from_secs(cfg.ui.flash_seconds.max(1)),
+    };
+    Ok(Setup {
+        gitlab,
+        vehaas,
+        context,
+        settings,
+        simulator: None,
+        notices,
+    })
+}

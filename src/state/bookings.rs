@@ -1,0 +1,484 @@
+//! The veHaaS bookings pane: current sessions sorted by end, runner requests followed to their
+//! tag with backoff, extend and release. `POST /jobs` is never repeated by the reducer.
+
+use std::time::Duration;
+
+use tui_input::Input;
+
+use super::dialog::{self, Confirm, Dialog, Op, RunnerForm, TextForm};
+use super::{Level, Remote, State, unreachable};
+use crate::action::Action;
+use crate::api::ApiError;
+use crate::domain::{Job, JobState, RunnerRequest, Session, SessionState, Timestamp};
+use crate::duration;
+use crate::effect::Effect;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RequestPhase {
+    /// `POST /jobs` is on its way.
+    Submitting,
+    /// The job exists; polling it.
+    Polling,
+    Finished,
+    Failed(String),
+    /// The POST timed out: the booking may or may not exist.
+    Unknown,
+}
+
+#[derive(Debug, Clone)]
+pub struct PendingRequest {
+    pub local_id: u64,
+    pub request: RunnerRequest,
+    pub phase: RequestPhase,
+    pub job: Option<Job>,
+    pub polls: u32,
+}
+
+impl PendingRequest {
+    pub fn is_done(&self) -> bool {
+        !matches!(self.phase, RequestPhase::Submitting | RequestPhase::Polling)
+    }
+
+    pub fn tag(&self) -> Option<&str> {
+        self.job.as_ref()?.gitlab_runner_tag.as_deref()
+    }
+
+    pub fn key(&self) -> String {
+        format!("request:{}", self.local_id)
+    }
+}
+
+/// One row of the pane: a runner request still worth showing, or a session.
+#[derive(Debug, Clone, Copy)]
+pub enum Row<'a> {
+    Request(&'a PendingRequest),
+    Session(&'a Session),
+}
+
+impl Row<'_> {
+    pub fn key(&self) -> String {
+        match self {
+            Row::Request(r) => r.key(),
+            Row::Session(s) => s.id.clone(),
+        }
+    }
+
+    pub fn tag(&self) -> Option<&str> {
+        match self {
+            Row::Request(r) => r.tag(),
+            Row::Session(s) => s.gitlab_runner_tag.as_deref(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Bookings {
+    pub configured: bool,
+    /// All sessions as served, sorted by end.
+    pub remote: Remote<Vec<Session>>,
+    pub requested_at: Option<Timestamp>,
+    /// Selected row key: a session id or `request:N`.
+    pub selected: Option<String>,
+    pub requests: Vec<PendingRequest>,
+}
+
+/// Polls start at about 1 s and grow to 10 s.
+pub fn poll_delay(polls: u32) -> Duration {
+    let ms = 1000.0 * 1.5f64.powi(polls.min(10) as i32);
+    Duration::from_millis(ms.min(10_000.0) as u64)
+}
+
+impl Bookings {
+    pub fn new(configured: bool) -> Self {
+        Self {
+            configured,
+            remote: Remote::default(),
+            requested_at: None,
+            selected: None,
+            requests: Vec::new(),
+        }
+    }
+
+    /// Sessions that are active or scheduled and end after `now`, sorted by end.
+    pub fn current(&self, now: Timestamp) -> impl Iterator<Item = &Session> {
+        self.remote
+            .data
+            .iter()
+            .flatten()
+            .filter(move |s| s.is_current(now))
+    }
+
+    /// Requests not yet visible as a session: in flight, failed, or finished before the session
+    /// list caught up.
+    fn visible_requests(&self, now: Timestamp) -> impl Iterator<Item = &PendingRequest> {
+        self.requests.iter().filter(move |r| {
+            let session = r.job.as_ref().and_then(|j| j.session_id.as_deref());
+            !(r.phase == RequestPhase::Finished
+                && session.is_some_and(|id| self.current(now).any(|s| s.id == id)))
+        })
+    }
+
+    pub fn rows(&self, now: Timestamp) -> Vec<Row<'_>> {
+        self.visible_requests(now)
+            .map(Row::Request)
+            .chain(self.current(now).map(Row::Session))
+            .collect()
+    }
+
+    pub fn selected_index(&self, rows: &[Row<'_>]) -> Option<usize> {
+        let key = self.selected.as_deref()?;
+        rows.iter().position(|r| r.key() == key)
+    }
+
+    fn move_by(&mut self, now: Timestamp, delta: isize) {
+        let rows = self.rows(now);
+        if rows.is_empty() {
+            return;
+        }
+        let cur = self.selected_index(&rows).unwrap_or(0) as isize;
+        let next = (cur + delta).clamp(0, rows.len() as isize - 1) as usize;
+        self.selected = Some(rows[next].key());
+    }
+
+    fn select_at(&mut self, now: Timestamp, index: usize) {
+        let rows = self.rows(now);
+        self.selected = rows.get(index.min(rows.len().saturating_sub(1))).map(|r| r.key());
+    }
+
+    fn selected_session(&self, now: Timestamp) -> Option<Session> {
+        let key = self.selected.as_deref()?;
+        self.current(now).find(|s| s.id == key).cloned()
+    }
+
+    fn request_mut(&mut self, local_id: u64) -> Option<&mut PendingRequest> {
+        self.requests.iter_mut().find(|r| r.local_id == local_id)
+    }
+
+    fn keep_selection_valid(&mut self, now: Timestamp) {
+        let rows = self.rows(now);
+        if self.selected_index(&rows).is_none() {
+            self.selected = rows.first().map(|r| r.key());
+        }
+    }
+}
+
+fn sessions_loaded(state: &mut State, req: u64, result: Result<Vec<Session>, ApiError>) {
+    let now = state.now;
+    let down = result.as_ref().err().is_some_and(unreachable);
+    let err = result.as_ref().err().cloned();
+    let result = result.map(|mut v| {
+        v.sort_by_key(|s| s.end);
+        v
+    });
+    if state.bookings.remote.finish(req, result, now, down) {
+        state.bookings.keep_selection_valid(now);
+        if let Some(e) = err {
+            state.flash_error("Refreshing veHaaS bookings failed", &e);
+        }
+    }
+}
+
+pub(super) fn update(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
+    let now = state.now;
+    match action {
+        Action::SessionsLoaded { req, result } => sessions_loaded(state, req, result),
+        Action::RunnerRequested { local_id, result } => requested(state, local_id, result, fx),
+        Action::JobPolled { local_id, result } => polled(state, local_id, result, fx),
+        Action::SessionExtended { id, result } => match result {
+            Ok(s) => {
+                let end = s.end.map(|e| e.to_string()).unwrap_or_default();
+                state.flash(Level::Info, format!("Booking {id} on {} now ends {end}", s.assembly_ref));
+                if let Some(list) = state.bookings.remote.data.as_mut() {
+                    if let Some(slot) = list.iter_mut().find(|x| x.id == s.id) {
+                        *slot = s;
+                    }
+                    list.sort_by_key(|s| s.end);
+                }
+            }
+            Err(e) => state.flash_error(&format!("Extending booking {id} failed"), &e),
+        },
+        Action::SessionReleased { id, result } => match result {
+            Ok(()) => {
+                let old = state.bookings.selected_index(&state.bookings.rows(now));
+                if let Some(s) = state
+                    .bookings
+                    .remote
+                    .data
+                    .iter_mut()
+                    .flatten()
+                    .find(|s| s.id == id)
+                {
+                    s.state = SessionState::Released;
+                    s.end = Some(now);
+                    s.gitlab_runner_tag = None;
+                }
+                state.bookings.select_at(now, old.unwrap_or(0));
+                state.flash(Level::Info, format!("Released booking {id}; its runner is gone"));
+                state.load_sessions(fx);
+            }
+            Err(e) => state.flash_error(&format!("Releasing booking {id} failed"), &e),
+        },
+        Action::Up => state.bookings.move_by(now, -1),
+        Action::Down => state.bookings.move_by(now, 1),
+        Action::PageUp => state.bookings.move_by(now, -10),
+        Action::PageDown => state.bookings.move_by(now, 10),
+        Action::Top => state.bookings.select_at(now, 0),
+        Action::Bottom => state.bookings.select_at(now, usize::MAX),
+        Action::Copy => {
+            let rows = state.bookings.rows(now);
+            let tag = state
+                .bookings
+                .selected_index(&rows)
+                .and_then(|i| rows[i].tag())
+                .map(str::to_string);
+            match tag {
+                Some(text) => {
+                    state.flash(Level::Info, format!("Copied runner tag {text}"));
+                    fx.push(Effect::Copy { text });
+                }
+                None => state.flash(Level::Warn, "This booking has no runner tag yet"),
+            }
+        }
+        _ if state.context.read_only => {}
+        Action::New => dialog::open_new(state),
+        Action::Extend => {
+            if let Some(s) = state.bookings.selected_session(now) {
+                state.dialog = Some(Dialog::Extend(TextForm {
+                    title: "Extend booking".into(),
+                    label: format!("Extend {} on {} by", s.id, s.assembly_ref),
+                    placeholder: "30m, 1h30m, 2h or PT45M".into(),
+                    input: Input::default(),
+                    target: s.id.clone(),
+                    error: None,
+                }));
+            }
+        }
+        Action::Delete => delete(state),
+        _ => {}
+    }
+}
+
+fn delete(state: &mut State) {
+    let now = state.now;
+    let key = state.bookings.selected.clone();
+    if let Some(key) = key.filter(|k| k.starts_with("request:")) {
+        // A request row is only local: forget it.
+        state.bookings.requests.retain(|r| r.key() != key || !r.is_done());
+        state.bookings.keep_selection_valid(now);
+        return;
+    }
+    if let Some(s) = state.bookings.selected_session(now) {
+        let owner = s.owner.as_deref().unwrap_or("unknown owner");
+        let confirm = Confirm::new(
+            "Release",
+            format!("Release booking {} of {} ({owner})?", s.id, s.assembly_ref),
+            Op::Release { id: s.id.clone() },
+        )
+        .with_details(vec![
+            "The session ends now and its GitLab Runner is deleted.".into(),
+        ]);
+        state.dialog = Some(Dialog::Confirm(confirm));
+    }
+}
+
+pub(super) fn release(state: &mut State, id: String, fx: &mut Vec<Effect>) {
+    state.flash(Level::Info, format!("Releasing booking {id}…"));
+    fx.push(Effect::ReleaseSession { id });
+}
+
+fn requested(state: &mut State, local_id: u64, result: Result<Job, ApiError>, fx: &mut Vec<Effect>) {
+    let Some(r) = state.bookings.request_mut(local_id) else {
+        return;
+    };
+    match result {
+        Ok(job) => {
+            let job_id = job.job_id.clone();
+            r.job = Some(job);
+            r.phase = RequestPhase::Polling;
+            let after = poll_delay(0);
+            let assembly = r.request.assembly_ref.clone();
+            fx.push(Effect::PollJob {
+                local_id,
+                job_id: job_id.clone(),
+                after,
+            });
+            state.flash(Level::Info, format!("Runner requested on {assembly}: job {job_id}"));
+        }
+        Err(e @ ApiError::Timeout { .. }) => {
+            r.phase = RequestPhase::Unknown;
+            let assembly = r.request.assembly_ref.clone();
+            state.flash(
+                Level::Warn,
+                format!("The runner request for {assembly} timed out ({e}): the booking may or may not exist. Not retrying; refreshing the sessions to check."),
+            );
+            state.load_sessions(fx);
+        }
+        Err(e) => {
+            r.phase = RequestPhase::Failed(e.to_string());
+            let assembly = r.request.assembly_ref.clone();
+            state.flash_error(&format!("Requesting a runner on {assembly} failed"), &e);
+        }
+    }
+}
+
+fn polled(state: &mut State, local_id: u64, result: Result<Job, ApiError>, fx: &mut Vec<Effect>) {
+    let Some(r) = state.bookings.request_mut(local_id) else {
+        return;
+    };
+    if r.is_done() {
+        return;
+    }
+    r.polls += 1;
+    let assembly = r.request.assembly_ref.clone();
+    match result {
+        Ok(job) => {
+            let job_id = job.job_id.clone();
+            let job_state = job.state.clone();
+            r.job = Some(job);
+            match job_state {
+                JobState::Finished => {
+                    r.phase = RequestPhase::Finished;
+                    let tag = r.tag().unwrap_or("(none)").to_string();
+                    state.flash(
+                        Level::Info,
+                        format!("Runner ready on {assembly}: tag {tag} (c copies it)"),
+                    );
+                    state.bookings.selected = Some(format!("request:{local_id}"));
+                    state.load_sessions(fx);
+                }
+                JobState::Failed => {
+                    r.phase = RequestPhase::Failed("the job failed".into());
+                    state.flash(Level::Error, format!("The runner request for {assembly} failed (job {job_id})"));
+                    state.load_sessions(fx);
+                }
+                _ => fx.push(Effect::PollJob {
+                    local_id,
+                    job_id,
+                    after: poll_delay(r.polls),
+                }),
+            }
+        }
+        Err(e) if unreachable(&e) || e.status().is_some_and(|s| s >= 500 || s == 429) => {
+            // Polling is a GET: safe to try again, with the same backoff.
+            let job_id = r.job.as_ref().map(|j| j.job_id.clone()).unwrap_or_default();
+            fx.push(Effect::PollJob {
+                local_id,
+                job_id,
+                after: poll_delay(r.polls),
+            });
+            state.flash(Level::Warn, format!("Following the job for {assembly}: {e}; trying again"));
+        }
+        Err(e) => {
+            r.phase = RequestPhase::Failed(e.to_string());
+            state.flash_error(&format!("Following the runner request for {assembly} failed"), &e);
+        }
+    }
+}
+
+pub(super) fn runner_form(
+    state: &mut State,
+    mut f: RunnerForm,
+    action: &Action,
+    fx: &mut Vec<Effect>,
+) -> Option<Dialog> {
+    use crate::action::Edit;
+    match action {
+        Action::NextField => f.field = (f.field + 1) % RunnerForm::FIELDS,
+        Action::PrevField => f.field = (f.field + RunnerForm::FIELDS - 1) % RunnerForm::FIELDS,
+        Action::Edit(Edit::Char(' ') | Edit::Left | Edit::Right) if f.field == 3 => {
+            f.put_in_queue = !f.put_in_queue;
+        }
+        Action::Edit(e) => {
+            let input = match f.field {
+                0 => &mut f.assembly,
+                1 => &mut f.duration,
+                2 => &mut f.provider_url,
+                _ => return Some(Dialog::RunnerForm(f)),
+            };
+            dialog::edit_input(input, *e);
+            f.error = None;
+        }
+        Action::Submit => match validate(&f) {
+            Ok(request) => {
+                submit(state, request, fx);
+                return None;
+            }
+            Err(e) => f.error = Some(e),
+        },
+        _ => {}
+    }
+    Some(Dialog::RunnerForm(f))
+}
+
+fn validate(f: &RunnerForm) -> Result<RunnerRequest, String> {
+    let assembly = f.assembly.value().trim();
+    if assembly.is_empty() {
+        return Err("Which assembly? Type its reference, e.g. HIL-BENCH-01".into());
+    }
+    let duration = duration::parse_human(f.duration.value()).map_err(|e| e.to_string())?;
+    let provider = f.provider_url.value().trim();
+    if !(provider.starts_with("https://") || provider.starts_with("http://")) {
+        return Err("The provider URL must start with https:// (the GitLab the runner joins)".into());
+    }
+    Ok(RunnerRequest {
+        assembly_ref: assembly.to_string(),
+        duration,
+        provider_url: provider.to_string(),
+        put_in_queue: f.put_in_queue,
+    })
+}
+
+fn submit(state: &mut State, request: RunnerRequest, fx: &mut Vec<Effect>) {
+    let local_id = state.next_id();
+    state.flash(
+        Level::Info,
+        format!("Requesting a runner on {} for {}…", request.assembly_ref, duration::format_short(request.duration)),
+    );
+    state.bookings.requests.push(PendingRequest {
+        local_id,
+        request: request.clone(),
+        phase: RequestPhase::Submitting,
+        job: None,
+        polls: 0,
+    });
+    state.bookings.selected = Some(format!("request:{local_id}"));
+    fx.push(Effect::RequestRunner { local_id, request });
+}
+
+pub(super) fn extend_form(
+    state: &mut State,
+    mut f: TextForm,
+    action: &Action,
+    fx: &mut Vec<Effect>,
+) -> Option<Dialog> {
+    match action {
+        Action::Edit(e) => {
+            dialog::edit_input(&mut f.input, *e);
+            f.error = None;
+        }
+        Action::Submit => {
+            let by = match duration::parse_human(f.input.value()) {
+                Ok(d) => d,
+                Err(e) => {
+                    f.error = Some(e.to_string());
+                    return Some(Dialog::Extend(f));
+                }
+            };
+            let now = state.now;
+            let Some(s) = state.bookings.current(now).find(|s| s.id == f.target).cloned() else {
+                state.flash(Level::Warn, format!("Booking {} is no longer current", f.target));
+                return None;
+            };
+            let base = s.end.unwrap_or(now);
+            let Ok(new_end) = base.checked_add(by) else {
+                f.error = Some("That is too long".into());
+                return Some(Dialog::Extend(f));
+            };
+            state.flash(Level::Info, format!("Extending booking {} by {}…", s.id, duration::format_short(by)));
+            fx.push(Effect::ExtendSession { id: s.id, new_end });
+            return None;
+        }
+        _ => {}
+    }
+    Some(Dialog::Extend(f))
+}

@@ -1,0 +1,445 @@
+//! The runner controllers pane: the list (selection pinned by id), the detail, and every state,
+//! description, create and delete change, with the confirmations the safety rules ask for.
+
+use tui_input::Input;
+
+use super::dialog::{self, Confirm, ControllerForm, Dialog, FormMode, Op, StatePicker};
+use super::{Level, Remote, State, unreachable};
+use crate::action::{Action, Edit};
+use crate::api::ApiError;
+use crate::domain::{ControllerState, ControllerUpdate, RunnerController};
+use crate::effect::{Effect, ReqId};
+
+pub const DESCRIPTION_MAX: usize = 1024;
+
+#[derive(Debug, Clone, Default)]
+pub struct Detail {
+    pub id: i64,
+    /// The fresh `GET /runner_controllers/:id` (it carries `connected`).
+    pub remote: Remote<RunnerController>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Controllers {
+    pub remote: Remote<Vec<RunnerController>>,
+    pub requested_at: Option<crate::domain::Timestamp>,
+    /// The selected controller, by id: a refresh never moves it.
+    pub selected: Option<i64>,
+    pub detail: Option<Detail>,
+    /// Controllers with a change on the way (shown with an ellipsis).
+    pub busy: Vec<i64>,
+}
+
+impl Controllers {
+    pub fn rows(&self) -> &[RunnerController] {
+        self.remote.data.as_deref().unwrap_or(&[])
+    }
+
+    pub fn selected_index(&self) -> Option<usize> {
+        let id = self.selected?;
+        self.rows().binary_search_by_key(&id, |c| c.id).ok()
+    }
+
+    pub fn selected_controller(&self) -> Option<&RunnerController> {
+        self.selected_index().map(|i| &self.rows()[i])
+    }
+
+    fn select_index(&mut self, i: usize) {
+        let rows = self.rows();
+        if rows.is_empty() {
+            self.selected = None;
+        } else {
+            self.selected = Some(rows[i.min(rows.len() - 1)].id);
+        }
+    }
+
+    fn move_by(&mut self, delta: isize) {
+        let n = self.rows().len();
+        if n == 0 {
+            return;
+        }
+        let cur = self.selected_index().unwrap_or(0) as isize;
+        let next = (cur + delta).clamp(0, n as isize - 1);
+        self.select_index(next as usize);
+    }
+
+    /// Replaces the list, keeping the selection on the same id, or on the row that took the
+    /// place of a vanished one.
+    fn set_rows(&mut self, mut rows: Vec<RunnerController>) {
+        let old_index = self.selected_index();
+        rows.sort_by_key(|c| c.id);
+        let keep = self.selected;
+        self.remote.data = Some(rows);
+        match keep {
+            Some(id) if self.rows().binary_search_by_key(&id, |c| c.id).is_ok() => {}
+            Some(id) => {
+                let at = old_index.unwrap_or_else(|| {
+                    self.rows().partition_point(|c| c.id < id)
+                });
+                self.select_index(at);
+            }
+            None => self.select_index(0),
+        }
+    }
+
+    fn upsert(&mut self, c: RunnerController) {
+        let rows = self.remote.data.get_or_insert_with(Vec::new);
+        match rows.binary_search_by_key(&c.id, |r| r.id) {
+            Ok(i) => {
+                // The list endpoint never sends `connected`; keep what the detail knew.
+                rows[i] = c;
+            }
+            Err(i) => rows.insert(i, c),
+        }
+    }
+
+    fn set_busy(&mut self, id: i64, on: bool) {
+        self.busy.retain(|b| *b != id);
+        if on {
+            self.busy.push(id);
+        }
+    }
+}
+
+pub fn label(c: &RunnerController) -> String {
+    match c.description.as_deref() {
+        Some(d) if !d.is_empty() => format!("{} \"{d}\"", c.id),
+        _ => c.id.to_string(),
+    }
+}
+
+fn loaded(state: &mut State, req: ReqId, result: Result<Vec<RunnerController>, ApiError>) {
+    let now = state.now;
+    let down = result.as_ref().err().is_some_and(unreachable);
+    let err = result.as_ref().err().cloned();
+    let remote = &mut state.controllers.remote;
+    if !remote.is_latest(req) {
+        return;
+    }
+    match result {
+        Ok(rows) => {
+            remote.finish(req, Ok::<_, ApiError>(Vec::new()), now, false);
+            state.controllers.set_rows(rows);
+        }
+        Err(e) => {
+            remote.finish(req, Err(e), now, down);
+        }
+    }
+    if let Some(e) = err {
+        state.flash_error("Refreshing runner controllers failed", &e);
+    }
+}
+
+pub(super) fn update(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
+    let read_only = state.context.read_only;
+    match action {
+        Action::ControllersLoaded { req, result } => loaded(state, req, result),
+        Action::ControllerLoaded { req, result } => {
+            let now = state.now;
+            let Some(d) = state.controllers.detail.as_mut() else {
+                return;
+            };
+            if !d.remote.is_latest(req) {
+                return;
+            }
+            let down = result.as_ref().err().is_some_and(unreachable);
+            if let Ok(c) = &result {
+                state.controllers.upsert(c.clone());
+            }
+            if let Some(d) = state.controllers.detail.as_mut() {
+                d.remote.finish(req, result, now, down);
+            }
+        }
+        Action::ControllerCreated { result } => match result {
+            Ok(c) => {
+                state.flash(
+                    Level::Info,
+                    format!("Created runner controller {} ({})", label(&c), c.state),
+                );
+                state.controllers.selected = Some(c.id);
+                state.controllers.upsert(c);
+            }
+            Err(e) => state.flash_error("Creating a runner controller failed", &e),
+        },
+        Action::ControllerUpdated { id, result } => {
+            state.controllers.set_busy(id, false);
+            match result {
+                Ok(c) => {
+                    state.flash(Level::Info, format!("Runner controller {} is now {}", label(&c), c.state));
+                    update_detail(state, &c);
+                    state.controllers.upsert(c);
+                }
+                Err(e) => {
+                    state.flash_error(&format!("Changing runner controller {id} failed"), &e);
+                    // Show the row as the server has it.
+                    state.load_controllers(fx);
+                }
+            }
+        }
+        Action::ControllerDeleted { id, result } => {
+            state.controllers.set_busy(id, false);
+            match result {
+                Ok(()) => {
+                    let old = state.controllers.selected_index();
+                    if let Some(rows) = state.controllers.remote.data.as_mut() {
+                        rows.retain(|c| c.id != id);
+                    }
+                    if state.controllers.selected == Some(id) {
+                        state.controllers.select_index(old.unwrap_or(0));
+                    }
+                    if state.controllers.detail.as_ref().is_some_and(|d| d.id == id) {
+                        state.controllers.detail = None;
+                    }
+                    state.flash(Level::Info, format!("Deleted runner controller {id}"));
+                }
+                Err(e) => {
+                    state.flash_error(&format!("Deleting runner controller {id} failed"), &e);
+                    state.load_controllers(fx);
+                }
+            }
+        }
+        Action::Up => state.controllers.move_by(-1),
+        Action::Down => state.controllers.move_by(1),
+        Action::PageUp => state.controllers.move_by(-10),
+        Action::PageDown => state.controllers.move_by(10),
+        Action::Top => state.controllers.select_index(0),
+        Action::Bottom => state.controllers.select_index(usize::MAX),
+        Action::OpenDetail => open_detail(state, fx),
+        Action::Copy => {
+            if let Some(id) = state.controllers.selected {
+                fx.push(Effect::Copy {
+                    text: id.to_string(),
+                });
+                state.flash(Level::Info, format!("Copied runner controller id {id}"));
+            }
+        }
+        _ if read_only => {}
+        Action::New => dialog::open_new(state),
+        Action::EditDescription => {
+            if let Some(c) = state.controllers.selected_controller() {
+                let form = ControllerForm {
+                    mode: FormMode::EditDescription { id: c.id },
+                    description: Input::new(c.description.clone().unwrap_or_default()),
+                    state: 0,
+                    field: 0,
+                    error: None,
+                };
+                state.dialog = Some(Dialog::ControllerForm(form));
+            }
+        }
+        Action::PickState => {
+            if let Some(c) = state.controllers.selected_controller() {
+                let cursor = ControllerState::KNOWN
+                    .iter()
+                    .position(|s| *s == c.state)
+                    .unwrap_or(0);
+                state.dialog = Some(Dialog::StatePicker(StatePicker {
+                    id: c.id,
+                    current: c.state.clone(),
+                    cursor,
+                }));
+            }
+        }
+        Action::ToggleDryRun => toggle(state, fx),
+        Action::Delete => {
+            if let Some(c) = state.controllers.selected_controller() {
+                let confirm = Confirm::new(
+                    "Delete",
+                    format!("Delete runner controller {}?", label(c)),
+                    Op::Delete {
+                        id: c.id,
+                        updated_at: c.updated_at,
+                    },
+                )
+                .with_details(vec![
+                    "Its tokens and scopes are deleted with it. This cannot be undone.".into(),
+                ]);
+                state.dialog = Some(Dialog::Confirm(confirm));
+            }
+        }
+        _ => {}
+    }
+}
+
+fn update_detail(state: &mut State, c: &RunnerController) {
+    if let Some(d) = state.controllers.detail.as_mut().filter(|d| d.id == c.id) {
+        let connected = d.remote.data.as_ref().and_then(|old| old.connected);
+        let mut fresh = c.clone();
+        fresh.connected = fresh.connected.or(connected);
+        d.remote.data = Some(fresh);
+    }
+}
+
+fn open_detail(state: &mut State, fx: &mut Vec<Effect>) {
+    let Some(id) = state.controllers.selected else {
+        return;
+    };
+    let req = state.next_id();
+    let mut remote = Remote::default();
+    remote.data = state.controllers.selected_controller().cloned();
+    remote.start(req);
+    state.controllers.detail = Some(Detail { id, remote });
+    fx.push(Effect::LoadController { req, id });
+}
+
+/// `t`: disabled <-> dry_run at once; enabled -> dry_run asks first (it turns enforcement off).
+fn toggle(state: &mut State, fx: &mut Vec<Effect>) {
+    let Some(c) = state.controllers.selected_controller().cloned() else {
+        return;
+    };
+    match &c.state {
+        ControllerState::Disabled => set_state(state, c.id, ControllerState::DryRun, fx),
+        ControllerState::DryRun => set_state(state, c.id, ControllerState::Disabled, fx),
+        ControllerState::Enabled => {
+            let confirm = Confirm::new(
+                "Turn enforcement off",
+                format!("Set runner controller {} to dry_run?", label(&c)),
+                Op::SetState {
+                    id: c.id,
+                    from: c.state.clone(),
+                    to: ControllerState::DryRun,
+                },
+            )
+            .with_details(vec![
+                "enabled -> dry_run".into(),
+                "Rejections will only be logged by the job router, no longer enforced.".into(),
+            ]);
+            state.dialog = Some(Dialog::Confirm(confirm));
+        }
+        ControllerState::Other(s) => state.flash(
+            Level::Warn,
+            format!("Runner controller {} is in state {s:?}, unknown to runnerdeck: use s to pick one", c.id),
+        ),
+    }
+}
+
+/// A state change chosen in the picker: anything ending in `enabled` asks first.
+pub(super) fn propose_state(
+    state: &mut State,
+    id: i64,
+    to: ControllerState,
+    fx: &mut Vec<Effect>,
+) -> Option<Dialog> {
+    let c = state.controllers.rows().iter().find(|c| c.id == id).cloned()?;
+    if to == ControllerState::Enabled {
+        let confirm = Confirm::new(
+            "Enforce admission",
+            format!("Enable runner controller {}?", label(&c)),
+            Op::SetState {
+                id,
+                from: c.state.clone(),
+                to,
+            },
+        )
+        .with_details(vec![
+            format!("{} -> enabled", c.state),
+            "Its admit/reject decisions will be enforced: rejected jobs fail with job_router_failure."
+                .into(),
+        ]);
+        return Some(Dialog::Confirm(confirm));
+    }
+    set_state(state, id, to, fx);
+    None
+}
+
+fn set_state(state: &mut State, id: i64, to: ControllerState, fx: &mut Vec<Effect>) {
+    state.controllers.set_busy(id, true);
+    state.flash(Level::Info, format!("Setting runner controller {id} to {to}…"));
+    fx.push(Effect::UpdateController {
+        id,
+        update: ControllerUpdate {
+            description: None,
+            state: Some(to),
+        },
+    });
+}
+
+pub(super) fn execute(state: &mut State, op: Op, fx: &mut Vec<Effect>) {
+    match op {
+        Op::SetState { id, to, .. } => set_state(state, id, to, fx),
+        Op::Create { description, state: s } => {
+            state.flash(Level::Info, "Creating runner controller…");
+            fx.push(Effect::CreateController {
+                description,
+                state: s,
+            });
+        }
+        Op::Delete { id, updated_at } => {
+            state.controllers.set_busy(id, true);
+            state.flash(Level::Info, format!("Deleting runner controller {id}…"));
+            fx.push(Effect::DeleteController {
+                id,
+                if_unmodified_since: updated_at,
+            });
+        }
+        Op::Release { .. } => {}
+    }
+}
+
+/// The create / edit-description form.
+pub(super) fn form(
+    state: &mut State,
+    mut f: ControllerForm,
+    action: &Action,
+    fx: &mut Vec<Effect>,
+) -> Option<Dialog> {
+    let n_states = ControllerState::KNOWN.len();
+    match action {
+        Action::NextField => f.field = (f.field + 1) % f.fields(),
+        Action::PrevField => f.field = (f.field + f.fields() - 1) % f.fields(),
+        Action::Edit(e) if f.field == 0 => {
+            dialog::edit_input(&mut f.description, *e);
+            f.error = None;
+        }
+        Action::Edit(Edit::Left) => f.state = (f.state + n_states - 1) % n_states,
+        Action::Edit(Edit::Right | Edit::Char(' ')) => f.state = (f.state + 1) % n_states,
+        Action::Submit => {
+            let text = f.description.value().to_string();
+            let len = text.chars().count();
+            if len > DESCRIPTION_MAX {
+                f.error = Some(format!(
+                    "The description is {len} characters long; GitLab takes at most {DESCRIPTION_MAX}"
+                ));
+                return Some(Dialog::ControllerForm(f));
+            }
+            let description = Some(text).filter(|t| !t.is_empty());
+            match f.mode {
+                FormMode::Create => {
+                    let to = ControllerState::KNOWN[f.state % n_states].clone();
+                    let op = Op::Create {
+                        description: description.clone(),
+                        state: to.clone(),
+                    };
+                    if to == ControllerState::Enabled {
+                        let name = description.as_deref().unwrap_or("(no description)");
+                        let confirm = Confirm::new(
+                            "Enforce admission",
+                            format!("Create runner controller \"{name}\" already enabled?"),
+                            op,
+                        )
+                        .with_details(vec![
+                            "Its admit/reject decisions will be enforced as soon as it has a scope."
+                                .into(),
+                        ]);
+                        return Some(Dialog::Confirm(confirm));
+                    }
+                    execute(state, op, fx);
+                }
+                FormMode::EditDescription { id } => {
+                    state.controllers.set_busy(id, true);
+                    state.flash(Level::Info, format!("Saving the description of {id}…"));
+                    fx.push(Effect::UpdateController {
+                        id,
+                        update: ControllerUpdate {
+                            description: Some(description),
+                            state: None,
+                        },
+                    });
+                }
+            }
+            return None;
+        }
+        _ => {}
+    }
+    Some(Dialog::ControllerForm(f))
+}

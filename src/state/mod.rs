@@ -1,0 +1,347 @@
+//! The one `State` of the program and the pure reducer `update(&mut State, Action) -> Vec<Effect>`.
+//! No I/O, no clock, no channels here: time arrives as `Action::Tick`, work leaves as `Effect`s.
+
+mod bookings;
+mod controllers;
+mod dialog;
+mod remote;
+
+use std::time::Duration;
+
+pub use bookings::{Bookings, PendingRequest, RequestPhase, Row as BookingRow, poll_delay};
+pub use controllers::{Controllers, Detail};
+pub use dialog::{Confirm, ControllerForm, Dialog, FormMode, Op, RunnerForm, StatePicker, TextForm};
+pub use remote::{Health, Remote, RemoteError};
+
+use crate::action::Action;
+use crate::api::ApiError;
+use crate::domain::{Deprecation, Timestamp};
+use crate::effect::{Effect, ReqId};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum Pane {
+    Controllers,
+    Bookings,
+}
+
+/// What the header shows about where we are connected; fixed for a run.
+#[derive(Debug, Clone)]
+pub struct Context {
+    pub instance_name: String,
+    pub gitlab_url: String,
+    /// `env GITLAB_TOKEN`, `command`, `file`: where the token came from, never the token.
+    pub credential: String,
+    pub color: Option<String>,
+    pub read_only: bool,
+    pub vehaas_url: Option<String>,
+    pub demo: bool,
+    /// Zone for clock times on screen (the system zone in the app, UTC in tests).
+    pub tz: jiff::tz::TimeZone,
+}
+
+impl Default for Context {
+    fn default() -> Self {
+        Self {
+            instance_name: String::new(),
+            gitlab_url: String::new(),
+            credential: String::new(),
+            color: None,
+            read_only: false,
+            vehaas_url: None,
+            demo: false,
+            tz: jiff::tz::TimeZone::UTC,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// `None`: no auto-refresh.
+    pub refresh_every: Option<Duration>,
+    pub flash_for: Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            refresh_every: Some(Duration::from_secs(15)),
+            flash_for: Duration::from_secs(6),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    Info,
+    Warn,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Flash {
+    pub level: Level,
+    pub text: String,
+    pub expires: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryEntry {
+    pub at: Timestamp,
+    pub level: Level,
+    pub text: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct State {
+    pub now: Timestamp,
+    pub context: Context,
+    pub settings: Settings,
+    pub focus: Pane,
+    pub controllers: Controllers,
+    pub bookings: Bookings,
+    pub dialog: Option<Dialog>,
+    pub flash: Option<Flash>,
+    /// Every flash, newest last (bounded), for the error history.
+    pub history: Vec<HistoryEntry>,
+    /// A server said something is deprecated: shown in the header for the rest of the run.
+    pub banner: Option<String>,
+    pub paused: bool,
+    pub quit: bool,
+    /// Something visible changed since the last draw.
+    pub dirty: bool,
+    /// Spinner frame, advanced by ticks while anything loads.
+    pub spinner: usize,
+    next_id: u64,
+}
+
+const HISTORY_MAX: usize = 200;
+
+impl State {
+    pub fn new(now: Timestamp, context: Context, settings: Settings) -> Self {
+        let vehaas = context.vehaas_url.is_some();
+        Self {
+            now,
+            context,
+            settings,
+            focus: Pane::Controllers,
+            controllers: Controllers::default(),
+            bookings: Bookings::new(vehaas),
+            dialog: None,
+            flash: None,
+            history: Vec::new(),
+            banner: None,
+            paused: false,
+            quit: false,
+            dirty: true,
+            spinner: 0,
+            next_id: 1,
+        }
+    }
+
+    /// The effects to run at start: load both panes.
+    pub fn init(&mut self) -> Vec<Effect> {
+        let mut fx = Vec::new();
+        self.load_controllers(&mut fx);
+        self.load_sessions(&mut fx);
+        fx
+    }
+
+    pub fn next_id(&mut self) -> ReqId {
+        let id = self.next_id;
+        self.next_id += 1;
+        id
+    }
+
+    pub fn is_loading(&self) -> bool {
+        self.controllers.remote.is_loading()
+            || self.bookings.remote.is_loading()
+            || self
+                .controllers
+                .detail
+                .as_ref()
+                .is_some_and(|d| d.remote.is_loading())
+            || self.bookings.requests.iter().any(|r| !r.is_done())
+    }
+
+    pub fn flash(&mut self, level: Level, text: impl Into<String>) {
+        let text = text.into();
+        self.history.push(HistoryEntry {
+            at: self.now,
+            level,
+            text: text.clone(),
+        });
+        if self.history.len() > HISTORY_MAX {
+            self.history.remove(0);
+        }
+        let expires = self
+            .now
+            .checked_add(self.settings.flash_for)
+            .unwrap_or(self.now);
+        self.flash = Some(Flash {
+            level,
+            text,
+            expires,
+        });
+    }
+
+    pub fn flash_error(&mut self, what: &str, e: &ApiError) {
+        self.flash(Level::Error, format!("{what}: {e}"));
+    }
+
+    fn load_controllers(&mut self, fx: &mut Vec<Effect>) {
+        let req = self.next_id();
+        self.controllers.remote.start(req);
+        self.controllers.requested_at = Some(self.now);
+        fx.push(Effect::LoadControllers { req });
+    }
+
+    fn load_sessions(&mut self, fx: &mut Vec<Effect>) {
+        if !self.bookings.configured {
+            return;
+        }
+        let req = self.next_id();
+        self.bookings.remote.start(req);
+        self.bookings.requested_at = Some(self.now);
+        fx.push(Effect::LoadSessions { req });
+    }
+
+    fn refresh_focused(&mut self, fx: &mut Vec<Effect>) {
+        match self.focus {
+            Pane::Controllers => {
+                self.load_controllers(fx);
+                if let Some(id) = self.controllers.detail.as_ref().map(|d| d.id) {
+                    let req = self.next_id();
+                    if let Some(d) = self.controllers.detail.as_mut() {
+                        d.remote.start(req);
+                    }
+                    fx.push(Effect::LoadController { req, id });
+                }
+            }
+            Pane::Bookings => self.load_sessions(fx),
+        }
+    }
+
+    fn tick(&mut self, now: Timestamp) -> Vec<Effect> {
+        let before = self.now;
+        self.now = now;
+        let mut fx = Vec::new();
+        if self.is_loading() {
+            self.spinner = self.spinner.wrapping_add(1);
+            self.dirty = true;
+        }
+        if before.as_second() != now.as_second() {
+            // "updated 12 s ago" and the booking countdowns change once a second.
+            self.dirty = true;
+        }
+        if self.flash.as_ref().is_some_and(|f| f.expires <= now) {
+            self.flash = None;
+            self.dirty = true;
+        }
+        if let (Some(every), false) = (self.settings.refresh_every, self.paused) {
+            let due = |at: Option<Timestamp>| {
+                at.is_none_or(|t| now.duration_since(t).unsigned_abs() >= every)
+            };
+            if !self.controllers.remote.is_loading() && due(self.controllers.requested_at) {
+                self.load_controllers(&mut fx);
+            }
+            if self.bookings.configured
+                && !self.bookings.remote.is_loading()
+                && due(self.bookings.requested_at)
+            {
+                self.load_sessions(&mut fx);
+            }
+        }
+        fx
+    }
+}
+
+/// The reducer. Pure: the same state and action always give the same state and effects.
+pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
+    if let Action::Tick { now } = action {
+        return state.tick(now);
+    }
+    state.dirty = true;
+    let mut fx = Vec::new();
+    if state.dialog.is_some() && dialog::handle(state, &action, &mut fx) {
+        return fx;
+    }
+    match action {
+        Action::Tick { .. } | Action::Resize => {}
+        Action::Quit => state.quit = true,
+        Action::Help => state.dialog = Some(Dialog::Help),
+        Action::FocusNext | Action::FocusPrev => {
+            state.focus = match state.focus {
+                Pane::Controllers => Pane::Bookings,
+                Pane::Bookings => Pane::Controllers,
+            }
+        }
+        Action::Focus(p) => state.focus = p,
+        Action::Refresh => {
+            state.refresh_focused(&mut fx);
+            if state.focus == Pane::Controllers {
+                // The other pane is cheap to keep in step, too.
+                if !state.bookings.remote.is_loading() {
+                    state.load_sessions(&mut fx);
+                }
+            }
+        }
+        Action::TogglePause => {
+            state.paused = !state.paused;
+            let text = if state.paused {
+                "Auto-refresh paused (p to resume)"
+            } else {
+                "Auto-refresh resumed"
+            };
+            state.flash(Level::Info, text);
+        }
+        Action::Back => {
+            if state.focus == Pane::Controllers && state.controllers.detail.is_some() {
+                state.controllers.detail = None;
+            } else {
+                state.flash = None;
+            }
+        }
+        Action::Deprecated(d) => deprecated(state, d),
+        a @ (Action::ControllersLoaded { .. }
+        | Action::ControllerLoaded { .. }
+        | Action::ControllerCreated { .. }
+        | Action::ControllerUpdated { .. }
+        | Action::ControllerDeleted { .. }) => controllers::update(state, a, &mut fx),
+        a @ (Action::SessionsLoaded { .. }
+        | Action::RunnerRequested { .. }
+        | Action::JobPolled { .. }
+        | Action::SessionExtended { .. }
+        | Action::SessionReleased { .. }) => bookings::update(state, a, &mut fx),
+        other => match state.focus {
+            Pane::Controllers => controllers::update(state, other, &mut fx),
+            Pane::Bookings => bookings::update(state, other, &mut fx),
+        },
+    }
+    fx
+}
+
+fn deprecated(state: &mut State, d: Deprecation) {
+    let mut text = format!("{} {} is deprecated", d.api, d.endpoint);
+    if let Some(since) = &d.since {
+        text.push_str(&format!(" since {since}"));
+    }
+    if let Some(sunset) = &d.sunset {
+        text.push_str(&format!(" and stops working after {sunset}"));
+    }
+    if let Some(w) = &d.warning {
+        text.push_str(&format!(" ({w})"));
+    }
+    if state.banner.as_deref() == Some(text.as_str()) {
+        return;
+    }
+    state.banner = Some(text.clone());
+    state.flash(Level::Warn, text);
+}
+
+/// Whether an error means the server could not be reached at all.
+pub fn unreachable(e: &ApiError) -> bool {
+    matches!(e, ApiError::Timeout { .. } | ApiError::Connect { .. })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,162 @@
+//! The runner controllers pane: the table (only visible rows are built), or the detail of one
+//! controller; the title carries count, spinner, data age and failures.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Cell, Paragraph, Row, Table, TableState, Wrap};
+
+use super::{View, fmt, focused, scroll, theme};
+use crate::domain::{ControllerState, RunnerController};
+use crate::state::{Detail, Health, Pane, Remote, State};
+
+const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+/// The pane title: name, count, spinner, "updated 12s ago", or the failure.
+pub fn title<T>(state: &State, name: &str, count: Option<usize>, remote: &Remote<T>) -> Line<'static> {
+    let mut spans = vec![Span::styled(format!(" {name}"), theme::title())];
+    if let Some(n) = count {
+        spans.push(Span::styled(format!(" ({n})"), theme::title()));
+    }
+    if remote.is_loading() {
+        spans.push(Span::styled(format!(" {}", SPINNER[state.spinner % SPINNER.len()]), Style::new().fg(theme::ACCENT)));
+    }
+    match remote.health() {
+        Health::Disconnected => {
+            let since = remote.error.as_ref().map(|e| fmt::clock(e.since, &state.context.tz)).unwrap_or_default();
+            spans.push(Span::styled(format!(" · disconnected since {since}"), theme::health(Health::Disconnected)));
+        }
+        Health::Failing => {
+            let age = remote.loaded_at.map(|t| format!(", data {} old", fmt::ago(state.now, t))).unwrap_or_default();
+            spans.push(Span::styled(format!(" · refresh failed{age}"), theme::health(Health::Failing)));
+        }
+        Health::Fresh => {
+            if let Some(t) = remote.loaded_at {
+                spans.push(Span::styled(format!(" · updated {} ago", fmt::ago(state.now, t)), theme::dim()));
+            }
+        }
+        Health::NotLoaded => {
+            if remote.is_loading() {
+                spans.push(Span::styled(" · loading", theme::dim()));
+            }
+        }
+    }
+    spans.push(Span::raw(" "));
+    Line::from(spans)
+}
+
+pub fn block(title: Line<'static>, focused: bool) -> Block<'static> {
+    Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(theme::border(focused))
+        .title(title)
+}
+
+pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
+    let c = &state.controllers;
+    let focus = focused(state, Pane::Controllers);
+    if let Some(d) = &c.detail {
+        render_detail(state, d, frame, area, focus);
+        return;
+    }
+    let rows = c.rows();
+    let title = title(state, "Runner controllers", c.remote.data.as_ref().map(Vec::len), &c.remote);
+    let block = block(title, focus);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if rows.is_empty() {
+        let msg = match (&c.remote.data, &c.remote.error) {
+            (_, Some(e)) => Span::styled(format!(" {}", e.message), theme::health(Health::Failing)),
+            (None, None) => Span::styled(" Loading runner controllers…", theme::dim()),
+            (Some(_), None) => Span::styled(" No runner controllers yet: n creates one.", theme::dim()),
+        };
+        frame.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), inner);
+        return;
+    }
+    let body_h = inner.height.saturating_sub(1) as usize;
+    let selected = c.selected_index();
+    view.controllers_offset = scroll(view.controllers_offset, selected, body_h, rows.len());
+    let off = view.controllers_offset;
+    let visible = &rows[off..(off + body_h).min(rows.len())];
+    let id_w = rows.last().map_or(2, |r| r.id.to_string().len()).max(2) as u16;
+    let table_rows = visible.iter().map(|r| row(state, r));
+    let widths = [
+        Constraint::Length(id_w),
+        Constraint::Length(9),
+        Constraint::Fill(1),
+        Constraint::Length(8),
+    ];
+    let header = Row::new(["ID", "STATE", "DESCRIPTION", "UPDATED"]).style(theme::header_cell());
+    let table = Table::new(table_rows, widths)
+        .header(header)
+        .column_spacing(1)
+        .row_highlight_style(theme::selected(focus));
+    let mut ts = TableState::default().with_selected(selected.map(|s| s - off));
+    frame.render_stateful_widget(table, inner, &mut ts);
+}
+
+fn row<'a>(state: &State, r: &'a RunnerController) -> Row<'a> {
+    let busy = state.controllers.busy.contains(&r.id);
+    let st = if busy { format!("{}…", r.state) } else { r.state.to_string() };
+    let desc = match r.description.as_deref() {
+        Some("") => Span::styled("(empty)", theme::dim()),
+        Some(d) => Span::raw(d),
+        None => Span::styled("—", theme::dim()),
+    };
+    let updated = r.updated_at.map(|t| fmt::ago(state.now, t)).unwrap_or_default();
+    Row::new([
+        Cell::from(Line::from(r.id.to_string()).right_aligned()),
+        Cell::from(Span::styled(st, theme::controller_state(&r.state))),
+        Cell::from(desc),
+        Cell::from(Span::styled(updated, theme::dim())),
+    ])
+}
+
+/// What a state means, in plain words.
+pub fn meaning(s: &ControllerState) -> &'static str {
+    match s {
+        ControllerState::Disabled => "receives no admission requests",
+        ControllerState::Enabled => "admit/reject decisions are enforced",
+        ControllerState::DryRun => "rejections are only logged by the job router, never enforced",
+        ControllerState::Other(_) => "a state this version of runnerdeck does not know",
+    }
+}
+
+fn render_detail(state: &State, d: &Detail, frame: &mut Frame, area: Rect, focus: bool) {
+    let c = d.remote.data.as_ref();
+    let name = format!("Runner controller {}", d.id);
+    let block = block(title(state, &name, None, &d.remote), focus);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let Some(c) = c else {
+        frame.render_widget(Paragraph::new(Span::styled(" Loading…", theme::dim())), inner);
+        return;
+    };
+    let tz = &state.context.tz;
+    let key = |k: &str| Span::styled(format!(" {k:<12}"), theme::header_cell());
+    let time = |t: Option<jiff::Timestamp>| {
+        t.map(|t| format!("{} ({} ago)", fmt::date_time(t, tz), fmt::ago(state.now, t)))
+            .unwrap_or_else(|| "—".into())
+    };
+    let connected = match c.connected {
+        Some(true) => Span::styled("yes (a token was used in the last hour)", Style::new().fg(ratatui::style::Color::Green)),
+        Some(false) => Span::raw("no (no token used in the last hour)"),
+        None => Span::styled("unknown (GitLab 18.10+ reports it)", theme::dim()),
+    };
+    let lines = vec![
+        Line::from(vec![key("ID"), Span::raw(c.id.to_string())]),
+        Line::from(vec![key("Description"), Span::raw(c.description.clone().unwrap_or_else(|| "—".into()))]),
+        Line::from(vec![
+            key("State"),
+            Span::styled(c.state.to_string(), theme::controller_state(&c.state).add_modifier(Modifier::BOLD)),
+            Span::styled(format!("  {}", meaning(&c.state)), theme::dim()),
+        ]),
+        Line::from(vec![key("Connected"), connected]),
+        Line::from(vec![key("Created"), Span::raw(time(c.created_at))]),
+        Line::from(vec![key("Updated"), Span::raw(time(c.updated_at))]),
+        Line::raw(""),
+        Line::from(Span::styled(" t dry_run · s state · e edit · ctrl-d delete · esc back", theme::dim())),
+    ];
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}

@@ -1,0 +1,45 @@
+//! The header line: instance (in its colour), GitLab URL, credential source, badges, and the
+//! deprecation banner when a server sent one.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::theme;
+use crate::state::State;
+
+pub fn render(state: &State, frame: &mut Frame, area: Rect) {
+    let ctx = &state.context;
+    let mut spans = vec![
+        Span::styled(format!(" {} ", ctx.instance_name), theme::instance(ctx.color.as_deref())),
+        Span::raw(" "),
+        Span::raw(ctx.gitlab_url.clone()),
+        Span::styled(format!("  token: {}", ctx.credential), theme::dim()),
+    ];
+    if ctx.demo {
+        spans.push(Span::raw("  "));
+        spans.push(Span::styled(" DEMO ", Style::new().bg(Color::Magenta).fg(Color::Black)));
+    }
+    if ctx.read_only {
+        spans.push(Span::raw("  "));
+        spans.push(Span::styled(
+            " READ-ONLY ",
+            Style::new().bg(Color::Green).fg(Color::Black).add_modifier(Modifier::BOLD),
+        ));
+    }
+    spans.push(Span::raw("  "));
+    spans.push(Span::styled(" experimental API ", Style::new().fg(theme::AMBER)));
+    if state.paused {
+        spans.push(Span::styled("  ⏸ auto-refresh paused", Style::new().fg(theme::AMBER)));
+    }
+    let mut lines = vec![Line::from(spans)];
+    if let Some(b) = &state.banner {
+        lines.push(Line::from(Span::styled(
+            format!(" ⚠ {b}"),
+            Style::new().fg(Color::Black).bg(theme::AMBER),
+        )));
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}

@@ -1,0 +1,78 @@
+//! Drawing: `render(&State, &mut View, &mut Frame)`. Reads the state and never changes it; the
+//! only thing it keeps is `View`, the scroll offsets of the tables. One file per region.
+
+mod bookings;
+mod controllers;
+mod dialog;
+mod fmt;
+mod header;
+mod status;
+pub mod theme;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+
+use crate::state::{Pane, State};
+
+/// Scroll positions: what the terminal shows, not what the program knows.
+#[derive(Debug, Default, Clone)]
+pub struct View {
+    pub controllers_offset: usize,
+    pub bookings_offset: usize,
+}
+
+/// Keeps `selected` inside a window of `height` rows starting at `offset`; returns the offset.
+pub fn scroll(offset: usize, selected: Option<usize>, height: usize, len: usize) -> usize {
+    if height == 0 || len == 0 {
+        return 0;
+    }
+    let mut off = offset.min(len.saturating_sub(height));
+    if let Some(sel) = selected {
+        if sel < off {
+            off = sel;
+        } else if sel >= off + height {
+            off = sel + 1 - height;
+        }
+    }
+    off
+}
+
+/// Width at which the panes sit side by side instead of stacked.
+const SIDE_BY_SIDE: u16 = 120;
+
+pub fn render(state: &State, view: &mut View, frame: &mut Frame) {
+    let area = frame.area();
+    let header_h = if state.banner.is_some() { 2 } else { 1 };
+    let [header, body, status] = Layout::vertical([
+        Constraint::Length(header_h),
+        Constraint::Min(4),
+        Constraint::Length(2),
+    ])
+    .areas(area);
+    header::render(state, frame, header);
+    let (left, right) = split_body(body);
+    controllers::render(state, view, frame, left);
+    bookings::render(state, view, frame, right);
+    status::render(state, frame, status);
+    dialog::render(state, frame, area);
+}
+
+fn split_body(body: Rect) -> (Rect, Rect) {
+    if body.width >= SIDE_BY_SIDE {
+        let [l, r] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
+            .areas(body);
+        (l, r)
+    } else {
+        let [t, b] = Layout::vertical([Constraint::Percentage(58), Constraint::Percentage(42)])
+            .areas(body);
+        (t, b)
+    }
+}
+
+/// Title suffix for a pane: spinner, age of data, failure.
+pub(crate) fn focused(state: &State, pane: Pane) -> bool {
+    state.focus == pane && state.dialog.is_none()
+}
+
+#[cfg(test)]
+mod tests;
