@@ -22,7 +22,9 @@ pub enum Edit {
 #[derive(Debug, Clone)]
 pub enum Action {
     /// The slow clock; the only way time enters the reducer.
-    Tick { now: Timestamp },
+    Tick {
+        now: Timestamp,
+    },
     /// The terminal changed size: redraw.
     Resize,
     Quit,

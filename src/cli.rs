@@ -6,7 +6,11 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
-#[command(name = "runnerdeck", version, about = "GitLab runner controllers and veHaaS bookings, in a terminal")]
+#[command(
+    name = "runnerdeck",
+    version,
+    about = "GitLab runner controllers and veHaaS bookings, in a terminal"
+)]
 pub struct Cli {
     /// Configuration file (default: $RUNNERDECK_CONFIG, then ~/.config/runnerdeck/config.toml).
     #[arg(long, global = true, value_name = "PATH")]

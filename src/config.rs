@@ -104,12 +104,28 @@ impl HttpConfig {
 /// A start-up problem, worded for the person at the terminal.
 #[derive(Debug)]
 pub enum ConfigError {
-    Missing { path: PathBuf },
-    Unreadable { path: PathBuf, message: String },
-    Syntax { path: PathBuf, line: usize, column: usize, message: String },
-    Invalid { path: PathBuf, message: String },
+    Missing {
+        path: PathBuf,
+    },
+    Unreadable {
+        path: PathBuf,
+        message: String,
+    },
+    Syntax {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    Invalid {
+        path: PathBuf,
+        message: String,
+    },
     NoConfigDir,
-    Token { service: &'static str, message: String },
+    Token {
+        service: &'static str,
+        message: String,
+    },
 }
 
 impl fmt::Display for ConfigError {
@@ -123,7 +139,12 @@ impl fmt::Display for ConfigError {
             Self::Unreadable { path, message } => {
                 write!(f, "cannot read {}: {message}", path.display())
             }
-            Self::Syntax { path, line, column, message } => write!(
+            Self::Syntax {
+                path,
+                line,
+                column,
+                message,
+            } => write!(
                 f,
                 "{}:{line}:{column}: {message}\n  Fix line {line} of the file; config.example.toml shows every option.",
                 path.display()
@@ -180,12 +201,12 @@ pub fn parse(text: &str, path: &Path) -> Result<(Config, Vec<String>), ConfigErr
     let table: toml::Table = toml::from_str(text).map_err(|e| syntax_error(text, path, &e))?;
     let mut unknown = Vec::new();
     let lenient = strip_unknown(table, &mut unknown);
-    let config: Config = lenient.try_into().map_err(|e: toml::de::Error| {
-        ConfigError::Invalid {
+    let config: Config = lenient
+        .try_into()
+        .map_err(|e: toml::de::Error| ConfigError::Invalid {
             path: path.to_path_buf(),
             message: e.message().trim().to_string(),
-        }
-    })?;
+        })?;
     validate(&config, path)?;
     let warnings = unknown
         .into_iter()
@@ -461,7 +482,10 @@ token_env = "VEHAAS_TOKEN"
             ..Default::default()
         };
         let msg = src.resolve("GitLab").expect_err("unset").to_string();
-        assert!(msg.contains("RUNNERDECK_TEST_SURELY_UNSET_VAR is not set"), "{msg}");
+        assert!(
+            msg.contains("RUNNERDECK_TEST_SURELY_UNSET_VAR is not set"),
+            "{msg}"
+        );
         assert!(msg.contains("export"), "{msg}");
     }
 

@@ -139,7 +139,10 @@ fn parse_iso(s: &str) -> Option<u128> {
     let mut any = false;
     for (part, units) in [
         (date, &[('W', WEEK), ('D', DAY)][..]),
-        (time.unwrap_or(""), &[('H', HOUR), ('M', MINUTE), ('S', NANOS_PER_SEC)][..]),
+        (
+            time.unwrap_or(""),
+            &[('H', HOUR), ('M', MINUTE), ('S', NANOS_PER_SEC)][..],
+        ),
     ] {
         let mut rest = part;
         let mut next_unit = 0;
@@ -269,8 +272,8 @@ mod tests {
     #[test]
     fn parse_lenient_refuses_nonsense() {
         for input in [
-            "", "P", "PT", "P1Y", "P1M", "PT1H2X", "PT10M1H", "abc", "-5", "1:2", "1:2:3:4",
-            "10m", "P1DT", "1.2.3",
+            "", "P", "PT", "P1Y", "P1M", "PT1H2X", "PT10M1H", "abc", "-5", "1:2", "1:2:3:4", "10m",
+            "P1DT", "1.2.3",
         ] {
             assert!(parse_lenient(input).is_err(), "{input}");
         }
@@ -301,14 +304,35 @@ mod tests {
     #[test]
     fn parse_human_refuses_with_plain_reasons() {
         let cases = [
-            ("1x", "\"1x\" is not a duration: use 10m, 1h30m, 2h or an ISO 8601 duration like PT1H30M"),
-            ("", "no duration given: use 10m, 1h30m, 2h or an ISO 8601 duration like PT1H30M"),
-            ("   ", "no duration given: use 10m, 1h30m, 2h or an ISO 8601 duration like PT1H30M"),
+            (
+                "1x",
+                "\"1x\" is not a duration: use 10m, 1h30m, 2h or an ISO 8601 duration like PT1H30M",
+            ),
+            (
+                "",
+                "no duration given: use 10m, 1h30m, 2h or an ISO 8601 duration like PT1H30M",
+            ),
+            (
+                "   ",
+                "no duration given: use 10m, 1h30m, 2h or an ISO 8601 duration like PT1H30M",
+            ),
             ("0m", "\"0m\" is zero: a duration must be longer than that"),
-            ("PT0S", "\"PT0S\" is zero: a duration must be longer than that"),
-            ("10", "\"10\" is not a duration: use 10m, 1h30m, 2h or an ISO 8601 duration like PT1H30M"),
-            ("h", "\"h\" is not a duration: use 10m, 1h30m, 2h or an ISO 8601 duration like PT1H30M"),
-            ("-1h", "\"-1h\" is not a duration: use 10m, 1h30m, 2h or an ISO 8601 duration like PT1H30M"),
+            (
+                "PT0S",
+                "\"PT0S\" is zero: a duration must be longer than that",
+            ),
+            (
+                "10",
+                "\"10\" is not a duration: use 10m, 1h30m, 2h or an ISO 8601 duration like PT1H30M",
+            ),
+            (
+                "h",
+                "\"h\" is not a duration: use 10m, 1h30m, 2h or an ISO 8601 duration like PT1H30M",
+            ),
+            (
+                "-1h",
+                "\"-1h\" is not a duration: use 10m, 1h30m, 2h or an ISO 8601 duration like PT1H30M",
+            ),
         ];
         for (input, want) in cases {
             let err = parse_human(input).expect_err(input);

@@ -38,7 +38,11 @@ pub fn session_json(s: &Session) -> Value {
 }
 
 /// Prints rows as aligned columns.
-pub fn print_table(out: &mut impl Write, header: &[&str], rows: &[Vec<String>]) -> std::io::Result<()> {
+pub fn print_table(
+    out: &mut impl Write,
+    header: &[&str],
+    rows: &[Vec<String>],
+) -> std::io::Result<()> {
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for r in rows {
         for (w, cell) in widths.iter_mut().zip(r) {
@@ -63,10 +67,19 @@ pub fn print_table(out: &mut impl Write, header: &[&str], rows: &[Vec<String>]) 
     Ok(())
 }
 
-fn emit(output: Output, json: Value, header: &[&str], rows: Vec<Vec<String>>) -> std::io::Result<()> {
+fn emit(
+    output: Output,
+    json: Value,
+    header: &[&str],
+    rows: Vec<Vec<String>>,
+) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
     match output {
-        Output::Json => writeln!(out, "{}", serde_json::to_string_pretty(&json).unwrap_or_default()),
+        Output::Json => writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&json).unwrap_or_default()
+        ),
         Output::Table => print_table(&mut out, header, &rows),
     }
 }
@@ -92,7 +105,12 @@ pub async fn rc(setup: &Setup, cmd: RcCommand) -> u8 {
                         ]
                     })
                     .collect();
-                report(emit(output, json, &["ID", "STATE", "DESCRIPTION", "UPDATED"], rows))
+                report(emit(
+                    output,
+                    json,
+                    &["ID", "STATE", "DESCRIPTION", "UPDATED"],
+                    rows,
+                ))
             }
             Err(e) => fail(&e),
         },
@@ -140,7 +158,15 @@ pub async fn bookings(setup: &Setup, cmd: BookingsCommand) -> u8 {
                 report(emit(
                     output,
                     json,
-                    &["ID", "ASSEMBLY", "OWNER", "STATE", "START", "END", "RUNNER TAG"],
+                    &[
+                        "ID",
+                        "ASSEMBLY",
+                        "OWNER",
+                        "STATE",
+                        "START",
+                        "END",
+                        "RUNNER TAG",
+                    ],
                     rows,
                 ))
             }

@@ -57,30 +57,194 @@ static BINDINGS: LazyLock<Vec<Binding>> = LazyLock::new(|| {
     let rc = Scope::Pane(Pane::Controllers);
     let bk = Scope::Pane(Pane::Bookings);
     vec![
-        b(vec![ch('j'), (KeyCode::Down, NONE)], Action::Down, None, "move down", false, G),
-        b(vec![ch('k'), (KeyCode::Up, NONE)], Action::Up, None, "move up", false, G),
-        b(vec![ch('g'), (KeyCode::Home, NONE)], Action::Top, None, "first row", false, G),
-        b(vec![ch('G'), (KeyCode::End, NONE)], Action::Bottom, None, "last row", false, G),
-        b(vec![(KeyCode::PageUp, NONE)], Action::PageUp, None, "page up", false, G),
-        b(vec![(KeyCode::PageDown, NONE)], Action::PageDown, None, "page down", false, G),
-        b(vec![(KeyCode::Tab, NONE), (KeyCode::BackTab, KeyModifiers::SHIFT)], Action::FocusNext, Some("switch pane"), "switch pane", false, G),
-        b(vec![ch('1')], Action::Focus(Pane::Controllers), None, "runner controllers pane", false, G),
-        b(vec![ch('2')], Action::Focus(Pane::Bookings), None, "veHaaS bookings pane", false, G),
-        b(vec![(KeyCode::Enter, NONE)], Action::OpenDetail, Some("detail"), "open the controller's detail", false, rc),
-        b(vec![(KeyCode::Esc, NONE)], Action::Back, None, "back, close", false, G),
-        b(vec![ch('t')], Action::ToggleDryRun, Some("dry_run"), "toggle dry_run (disabled <-> dry_run; enabled asks first)", true, rc),
-        b(vec![ch('s')], Action::PickState, Some("state"), "pick a state: disabled / enabled / dry_run", true, rc),
-        b(vec![ch('n')], Action::New, Some("new"), "new runner controller", true, rc),
-        b(vec![ch('e')], Action::EditDescription, Some("edit"), "edit the description", true, rc),
-        b(vec![(KeyCode::Char('d'), CTRL)], Action::Delete, Some("delete"), "delete the controller (asks first)", true, rc),
-        b(vec![ch('n')], Action::New, Some("request runner"), "request a GitLab Runner on an assembly", true, bk),
-        b(vec![ch('+')], Action::Extend, Some("extend"), "extend the booking", true, bk),
-        b(vec![(KeyCode::Char('d'), CTRL)], Action::Delete, Some("release"), "release the booking (asks first)", true, bk),
-        b(vec![ch('c')], Action::Copy, None, "copy the id (controllers) or the runner tag (bookings)", false, G),
-        b(vec![(KeyCode::Char('r'), CTRL)], Action::Refresh, Some("refresh"), "refresh now", false, G),
-        b(vec![ch('p')], Action::TogglePause, None, "pause / resume auto-refresh", false, G),
+        b(
+            vec![ch('j'), (KeyCode::Down, NONE)],
+            Action::Down,
+            None,
+            "move down",
+            false,
+            G,
+        ),
+        b(
+            vec![ch('k'), (KeyCode::Up, NONE)],
+            Action::Up,
+            None,
+            "move up",
+            false,
+            G,
+        ),
+        b(
+            vec![ch('g'), (KeyCode::Home, NONE)],
+            Action::Top,
+            None,
+            "first row",
+            false,
+            G,
+        ),
+        b(
+            vec![ch('G'), (KeyCode::End, NONE)],
+            Action::Bottom,
+            None,
+            "last row",
+            false,
+            G,
+        ),
+        b(
+            vec![(KeyCode::PageUp, NONE)],
+            Action::PageUp,
+            None,
+            "page up",
+            false,
+            G,
+        ),
+        b(
+            vec![(KeyCode::PageDown, NONE)],
+            Action::PageDown,
+            None,
+            "page down",
+            false,
+            G,
+        ),
+        b(
+            vec![ch('1')],
+            Action::Focus(Pane::Controllers),
+            None,
+            "runner controllers pane",
+            false,
+            G,
+        ),
+        b(
+            vec![ch('2')],
+            Action::Focus(Pane::Bookings),
+            None,
+            "veHaaS bookings pane",
+            false,
+            G,
+        ),
+        b(
+            vec![(KeyCode::Enter, NONE)],
+            Action::OpenDetail,
+            Some("detail"),
+            "open the controller's detail",
+            false,
+            rc,
+        ),
+        b(
+            vec![(KeyCode::Esc, NONE)],
+            Action::Back,
+            None,
+            "back, close",
+            false,
+            G,
+        ),
+        b(
+            vec![ch('t')],
+            Action::ToggleDryRun,
+            Some("dry_run"),
+            "toggle dry_run (disabled <-> dry_run; enabled asks first)",
+            true,
+            rc,
+        ),
+        b(
+            vec![ch('s')],
+            Action::PickState,
+            Some("state"),
+            "pick a state: disabled / enabled / dry_run",
+            true,
+            rc,
+        ),
+        b(
+            vec![ch('n')],
+            Action::New,
+            Some("new"),
+            "new runner controller",
+            true,
+            rc,
+        ),
+        b(
+            vec![ch('e')],
+            Action::EditDescription,
+            Some("edit"),
+            "edit the description",
+            true,
+            rc,
+        ),
+        b(
+            vec![(KeyCode::Char('d'), CTRL)],
+            Action::Delete,
+            Some("delete"),
+            "delete the controller (asks first)",
+            true,
+            rc,
+        ),
+        b(
+            vec![ch('n')],
+            Action::New,
+            Some("request runner"),
+            "request a GitLab Runner on an assembly",
+            true,
+            bk,
+        ),
+        b(
+            vec![ch('+')],
+            Action::Extend,
+            Some("extend"),
+            "extend the booking",
+            true,
+            bk,
+        ),
+        b(
+            vec![(KeyCode::Char('d'), CTRL)],
+            Action::Delete,
+            Some("release"),
+            "release the booking (asks first)",
+            true,
+            bk,
+        ),
+        b(
+            vec![
+                (KeyCode::Tab, NONE),
+                (KeyCode::BackTab, KeyModifiers::SHIFT),
+            ],
+            Action::FocusNext,
+            Some("switch pane"),
+            "switch pane",
+            false,
+            G,
+        ),
+        b(
+            vec![ch('c')],
+            Action::Copy,
+            None,
+            "copy the id (controllers) or the runner tag (bookings)",
+            false,
+            G,
+        ),
+        b(
+            vec![(KeyCode::Char('r'), CTRL)],
+            Action::Refresh,
+            Some("refresh"),
+            "refresh now",
+            false,
+            G,
+        ),
+        b(
+            vec![ch('p')],
+            Action::TogglePause,
+            None,
+            "pause / resume auto-refresh",
+            false,
+            G,
+        ),
         b(vec![ch('?')], Action::Help, Some("help"), "help", false, G),
-        b(vec![ch('q'), (KeyCode::Char('c'), CTRL)], Action::Quit, Some("quit"), "quit", false, G),
+        b(
+            vec![ch('q'), (KeyCode::Char('c'), CTRL)],
+            Action::Quit,
+            Some("quit"),
+            "quit",
+            false,
+            G,
+        ),
     ]
 });
 
@@ -210,20 +374,29 @@ mod tests {
     #[test]
     fn t_toggles_dry_run_in_the_controllers_pane() {
         let s = state(false);
-        assert!(matches!(map(&s, key(KeyCode::Char('t'))), Some(Action::ToggleDryRun)));
+        assert!(matches!(
+            map(&s, key(KeyCode::Char('t'))),
+            Some(Action::ToggleDryRun)
+        ));
     }
 
     #[test]
     fn read_only_never_binds_a_mutating_key() {
         let s = state(true);
         for c in ['t', 's', 'n', 'e'] {
-            assert!(map(&s, key(KeyCode::Char(c))).is_none(), "{c} is bound in read-only");
+            assert!(
+                map(&s, key(KeyCode::Char(c))).is_none(),
+                "{c} is bound in read-only"
+            );
         }
         let ctrl_d = KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL);
         assert!(map(&s, ctrl_d).is_none());
         assert!(active(Pane::Controllers, true).all(|b| !b.mutating));
         // Moving still works.
-        assert!(matches!(map(&s, key(KeyCode::Char('j'))), Some(Action::Down)));
+        assert!(matches!(
+            map(&s, key(KeyCode::Char('j'))),
+            Some(Action::Down)
+        ));
     }
 
     #[test]
@@ -237,7 +410,10 @@ mod tests {
     #[test]
     fn shifted_g_reaches_bottom_with_or_without_the_shift_flag() {
         let s = state(false);
-        assert!(matches!(map(&s, key(KeyCode::Char('G'))), Some(Action::Bottom)));
+        assert!(matches!(
+            map(&s, key(KeyCode::Char('G'))),
+            Some(Action::Bottom)
+        ));
         let shifted = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
         assert!(matches!(map(&s, shifted), Some(Action::Bottom)));
     }
@@ -250,7 +426,10 @@ mod tests {
             map(&s, key(KeyCode::Char('q'))),
             Some(Action::Edit(Edit::Char('q')))
         ));
-        assert!(matches!(map(&s, key(KeyCode::Char('t'))), Some(Action::Edit(Edit::Char('t')))));
+        assert!(matches!(
+            map(&s, key(KeyCode::Char('t'))),
+            Some(Action::Edit(Edit::Char('t')))
+        ));
     }
 
     #[test]
@@ -261,7 +440,10 @@ mod tests {
             .find(|b| b.keys.contains(&ch('n')))
             .expect("n bound");
         assert_eq!(b.description, "request a GitLab Runner on an assembly");
-        assert!(matches!(map(&s, key(KeyCode::Char('+'))), Some(Action::Extend)));
+        assert!(matches!(
+            map(&s, key(KeyCode::Char('+'))),
+            Some(Action::Extend)
+        ));
     }
 
     #[test]

@@ -49,7 +49,9 @@ impl Runner {
                     result: gl.get_controller(id).await,
                 },
                 Effect::CreateController { description, state } => Action::ControllerCreated {
-                    result: gl.create_controller(description.as_deref(), Some(&state)).await,
+                    result: gl
+                        .create_controller(description.as_deref(), Some(&state))
+                        .await,
                 },
                 Effect::UpdateController { id, update } => Action::ControllerUpdated {
                     id,

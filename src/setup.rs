@@ -38,8 +38,12 @@ pub async fn setup(cli: &Cli) -> Result<(Setup, Vec<String>), SetupError> {
             .map_err(SetupError::Simulator)?;
         let opts = HttpOptions::default();
         let url = sim.url();
-        let gitlab = GitLab::new(&url, SecretString::from(sim.gitlab_token().to_string()), &opts)?
-            .with_notices(tx.clone());
+        let gitlab = GitLab::new(
+            &url,
+            SecretString::from(sim.gitlab_token().to_string()),
+            &opts,
+        )?
+        .with_notices(tx.clone());
         let vehaas = Vehaas::new(
             &url,
             SecretString::from(sim.vehaas_token().to_string()),
@@ -85,7 +89,13 @@ fn from_config(
     let vehaas = match &cfg.vehaas {
         Some(v) => {
             let token = v.token.resolve("veHaaS")?;
-            Some(Vehaas::new(&v.url, token, v.paths.clone(), &opts, Some(tx))?)
+            Some(Vehaas::new(
+                &v.url,
+                token,
+                v.paths.clone(),
+                &opts,
+                Some(tx),
+            )?)
         }
         None => None,
     };

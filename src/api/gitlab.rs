@@ -16,7 +16,9 @@ use super::error::{Api, ApiError, Context};
 use super::gitlab_dto::{ControllerDto, UserDto};
 use super::http::{self, HttpOptions, Meta, Reply, Transport};
 use super::{pagination, time};
-use crate::domain::{ControllerState, ControllerUpdate, CurrentUser, Deprecation, RunnerController};
+use crate::domain::{
+    ControllerState, ControllerUpdate, CurrentUser, Deprecation, RunnerController,
+};
 
 pub struct GitLab {
     base_url: String,
@@ -26,7 +28,9 @@ pub struct GitLab {
 
 impl fmt::Debug for GitLab {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("GitLab").field("base_url", &self.base_url).finish_non_exhaustive()
+        f.debug_struct("GitLab")
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
     }
 }
 
@@ -39,11 +43,17 @@ impl GitLab {
         api.set_query(None);
         api.set_fragment(None);
         api.path_segments_mut()
-            .map_err(|()| ApiError::Config { message: "invalid GitLab address".into() })?
+            .map_err(|()| ApiError::Config {
+                message: "invalid GitLab address".into(),
+            })?
             .pop_if_empty()
             .extend(["api", "v4"]);
         let http = Transport::new(&base, token, "PRIVATE-TOKEN", Api::GitLab, opts, None)?;
-        Ok(Self { base_url: base_url.trim().trim_end_matches('/').to_string(), api, http })
+        Ok(Self {
+            base_url: base_url.trim().trim_end_matches('/').to_string(),
+            api,
+            http,
+        })
     }
 
     /// Send deprecation notices found in GitLab's answers to `notices` (once per endpoint).
@@ -59,7 +69,9 @@ impl GitLab {
     pub(super) fn url(&self, segments: &[&str]) -> Result<Url, ApiError> {
         let mut url = self.api.clone();
         url.path_segments_mut()
-            .map_err(|()| ApiError::Config { message: "invalid GitLab address".into() })?
+            .map_err(|()| ApiError::Config {
+                message: "invalid GitLab address".into(),
+            })?
             .extend(segments);
         Ok(url)
     }
@@ -73,7 +85,8 @@ impl GitLab {
         body: Option<&Value>,
         what: &str,
     ) -> Result<Reply, ApiError> {
-        self.call_with(method, segments, endpoint, body, what, &[]).await
+        self.call_with(method, segments, endpoint, body, what, &[])
+            .await
     }
 
     pub(super) async fn call_with(
@@ -86,8 +99,14 @@ impl GitLab {
         extra: &[(&'static str, String)],
     ) -> Result<Reply, ApiError> {
         let url = self.url(segments)?;
-        let cx = Context { api: Api::GitLab, what, unlicensed_on_404: false };
-        self.http.call(method, url, endpoint, body, extra, &cx).await
+        let cx = Context {
+            api: Api::GitLab,
+            what,
+            unlicensed_on_404: false,
+        };
+        self.http
+            .call(method, url, endpoint, body, extra, &cx)
+            .await
     }
 
     /// Every page of a list, following `X-Next-Page` / `Link rel="next"`.
@@ -110,7 +129,10 @@ impl GitLab {
             url.query_pairs_mut()
                 .append_pair("page", &page.to_string())
                 .append_pair("per_page", &pagination::PER_PAGE.to_string());
-            let reply = self.http.call(Method::GET, url.clone(), endpoint, None, &[], cx).await?;
+            let reply = self
+                .http
+                .call(Method::GET, url.clone(), endpoint, None, &[], cx)
+                .await?;
             let items: Vec<T> = reply.decode()?;
             out.extend(items);
             match pagination::next_page(&reply.headers, &url) {
@@ -121,9 +143,18 @@ impl GitLab {
     }
 
     pub async fn list_controllers(&self) -> Result<Vec<RunnerController>, ApiError> {
-        let cx = Context { api: Api::GitLab, what: "runner controllers", unlicensed_on_404: true };
-        let dtos: Vec<ControllerDto> =
-            self.get_all(&["runner_controllers"], "GET /api/v4/runner_controllers", &cx).await?;
+        let cx = Context {
+            api: Api::GitLab,
+            what: "runner controllers",
+            unlicensed_on_404: true,
+        };
+        let dtos: Vec<ControllerDto> = self
+            .get_all(
+                &["runner_controllers"],
+                "GET /api/v4/runner_controllers",
+                &cx,
+            )
+            .await?;
         Ok(dtos.into_iter().map(Into::into).collect())
     }
 
@@ -141,7 +172,14 @@ impl GitLab {
         let id_s = id.to_string();
         let what = format!("runner controller {id}");
         let endpoint = "GET /api/v4/runner_controllers/:id";
-        self.call(Method::GET, &["runner_controllers", &id_s], endpoint, None, &what).await
+        self.call(
+            Method::GET,
+            &["runner_controllers", &id_s],
+            endpoint,
+            None,
+            &what,
+        )
+        .await
     }
 
     pub async fn create_controller(
@@ -167,7 +205,13 @@ impl GitLab {
         let endpoint = "POST /api/v4/runner_controllers";
         let body = Value::Object(body);
         let reply = self
-            .call(Method::POST, &["runner_controllers"], endpoint, Some(&body), "runner controllers")
+            .call(
+                Method::POST,
+                &["runner_controllers"],
+                endpoint,
+                Some(&body),
+                "runner controllers",
+            )
             .await?;
         Ok((reply.decode::<ControllerDto>()?.into(), reply.meta()))
     }
@@ -190,8 +234,15 @@ impl GitLab {
         let id_s = id.to_string();
         let what = format!("runner controller {id}");
         let endpoint = "PUT /api/v4/runner_controllers/:id";
-        let reply =
-            self.call(Method::PUT, &["runner_controllers", &id_s], endpoint, Some(&body), &what).await?;
+        let reply = self
+            .call(
+                Method::PUT,
+                &["runner_controllers", &id_s],
+                endpoint,
+                Some(&body),
+                &what,
+            )
+            .await?;
         Ok((reply.decode::<ControllerDto>()?.into(), reply.meta()))
     }
 
@@ -202,7 +253,9 @@ impl GitLab {
         id: i64,
         if_unmodified_since: Option<Timestamp>,
     ) -> Result<(), ApiError> {
-        self.delete_controller_meta(id, if_unmodified_since).await.map(|_| ())
+        self.delete_controller_meta(id, if_unmodified_since)
+            .await
+            .map(|_| ())
     }
 
     pub async fn delete_controller_meta(
@@ -221,13 +274,28 @@ impl GitLab {
         let what = format!("runner controller {id}");
         let endpoint = "DELETE /api/v4/runner_controllers/:id";
         let reply = self
-            .call_with(Method::DELETE, &["runner_controllers", &id_s], endpoint, None, &what, &extra)
+            .call_with(
+                Method::DELETE,
+                &["runner_controllers", &id_s],
+                endpoint,
+                None,
+                &what,
+                &extra,
+            )
             .await?;
         Ok(reply.meta())
     }
 
     pub async fn current_user(&self) -> Result<CurrentUser, ApiError> {
-        let reply = self.call(Method::GET, &["user"], "GET /api/v4/user", None, "the current user").await?;
+        let reply = self
+            .call(
+                Method::GET,
+                &["user"],
+                "GET /api/v4/user",
+                None,
+                "the current user",
+            )
+            .await?;
         Ok(reply.decode::<UserDto>()?.into())
     }
 }
@@ -235,7 +303,10 @@ impl GitLab {
 pub(crate) fn update_body(update: &ControllerUpdate) -> Map<String, Value> {
     let mut body = Map::new();
     if let Some(d) = &update.description {
-        body.insert("description".into(), d.as_deref().map_or(Value::Null, Value::from));
+        body.insert(
+            "description".into(),
+            d.as_deref().map_or(Value::Null, Value::from),
+        );
     }
     if let Some(s) = &update.state {
         body.insert("state".into(), Value::from(s.as_str()));
@@ -253,15 +324,24 @@ mod tests {
         let cases = [
             (ControllerUpdate::default(), json!({})),
             (
-                ControllerUpdate { description: Some(None), state: None },
+                ControllerUpdate {
+                    description: Some(None),
+                    state: None,
+                },
                 json!({"description": null}),
             ),
             (
-                ControllerUpdate { description: Some(Some("x".into())), state: Some(ControllerState::DryRun) },
+                ControllerUpdate {
+                    description: Some(Some("x".into())),
+                    state: Some(ControllerState::DryRun),
+                },
                 json!({"description": "x", "state": "dry_run"}),
             ),
             (
-                ControllerUpdate { description: None, state: Some(ControllerState::Enabled) },
+                ControllerUpdate {
+                    description: None,
+                    state: Some(ControllerState::Enabled),
+                },
                 json!({"state": "enabled"}),
             ),
         ];
@@ -274,20 +354,40 @@ mod tests {
     fn urls_keep_a_path_prefix() {
         let opts = HttpOptions::default();
         for (base, want) in [
-            ("https://gitlab.example.com", "https://gitlab.example.com/api/v4/runner_controllers/5"),
-            ("https://gitlab.example.com/", "https://gitlab.example.com/api/v4/runner_controllers/5"),
-            ("https://example.com/gitlab/", "https://example.com/gitlab/api/v4/runner_controllers/5"),
-            ("http://127.0.0.1:8080", "http://127.0.0.1:8080/api/v4/runner_controllers/5"),
+            (
+                "https://gitlab.example.com",
+                "https://gitlab.example.com/api/v4/runner_controllers/5",
+            ),
+            (
+                "https://gitlab.example.com/",
+                "https://gitlab.example.com/api/v4/runner_controllers/5",
+            ),
+            (
+                "https://example.com/gitlab/",
+                "https://example.com/gitlab/api/v4/runner_controllers/5",
+            ),
+            (
+                "http://127.0.0.1:8080",
+                "http://127.0.0.1:8080/api/v4/runner_controllers/5",
+            ),
         ] {
             let gl = GitLab::new(base, SecretString::from("t"), &opts).expect("client");
             let url = gl.url(&["runner_controllers", "5"]).expect("url");
             assert_eq!(url.as_str(), want);
         }
-        for bad in ["gitlab.example.com", "ftp://x", "", "https://user:pw@x.example"] {
-            assert!(matches!(
-                GitLab::new(bad, SecretString::from("t"), &opts),
-                Err(ApiError::Config { .. })
-            ), "{bad}");
+        for bad in [
+            "gitlab.example.com",
+            "ftp://x",
+            "",
+            "https://user:pw@x.example",
+        ] {
+            assert!(
+                matches!(
+                    GitLab::new(bad, SecretString::from("t"), &opts),
+                    Err(ApiError::Config { .. })
+                ),
+                "{bad}"
+            );
         }
         assert!(GitLab::new("https://x.example", SecretString::from("a\nb"), &opts).is_err());
     }

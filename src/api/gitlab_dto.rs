@@ -8,8 +8,7 @@ use serde::Deserialize;
 
 use super::lenient;
 use crate::domain::{
-    ControllerState, ControllerToken, CurrentUser, RunnerController, RunnerScope, ScopeInfo,
-    Scopes,
+    ControllerState, ControllerToken, CurrentUser, RunnerController, RunnerScope, ScopeInfo, Scopes,
 };
 
 #[derive(Deserialize)]
@@ -100,13 +99,18 @@ impl From<ScopesDto> for Scopes {
                 .unwrap_or_default()
                 .into_iter()
                 .next()
-                .map(|s| ScopeInfo { created_at: s.created_at }),
+                .map(|s| ScopeInfo {
+                    created_at: s.created_at,
+                }),
             runners: d
                 .runner_level_scopings
                 .unwrap_or_default()
                 .into_iter()
                 .filter_map(|s| {
-                    Some(RunnerScope { runner_id: s.runner_id?, created_at: s.created_at })
+                    Some(RunnerScope {
+                        runner_id: s.runner_id?,
+                        created_at: s.created_at,
+                    })
                 })
                 .collect(),
         }
@@ -125,7 +129,11 @@ pub(crate) struct UserDto {
 
 impl From<UserDto> for CurrentUser {
     fn from(d: UserDto) -> Self {
-        CurrentUser { id: d.id, username: d.username.unwrap_or_default(), is_admin: d.is_admin }
+        CurrentUser {
+            id: d.id,
+            username: d.username.unwrap_or_default(),
+            is_admin: d.is_admin,
+        }
     }
 }
 
@@ -140,7 +148,9 @@ mod tests {
     }
 
     fn controller(v: serde_json::Value) -> RunnerController {
-        serde_json::from_value::<ControllerDto>(v).expect("decodes").into()
+        serde_json::from_value::<ControllerDto>(v)
+            .expect("decodes")
+            .into()
     }
 
     #[test]
@@ -163,8 +173,16 @@ mod tests {
         assert_eq!(minimal.connected, None);
         assert_eq!(minimal.created_at, None);
 
-        assert_eq!(controller(json!({"id": 9})).state, ControllerState::Other("unknown".into()));
-        assert_eq!(controller(json!({"id": 9, "description": ""})).description.as_deref(), Some(""));
+        assert_eq!(
+            controller(json!({"id": 9})).state,
+            ControllerState::Other("unknown".into())
+        );
+        assert_eq!(
+            controller(json!({"id": 9, "description": ""}))
+                .description
+                .as_deref(),
+            Some("")
+        );
         assert!(serde_json::from_value::<ControllerDto>(json!({"state": "enabled"})).is_err());
         assert!(serde_json::from_value::<ControllerDto>(json!({"id": "abc"})).is_err());
     }
@@ -178,7 +196,13 @@ mod tests {
         .expect("decodes")
         .into_parts(7);
         assert_eq!((t.id, t.runner_controller_id, t.last_used_at), (3, 7, None));
-        assert_eq!(secret.as_ref().map(|s| s.expose_secret().to_string()).as_deref(), Some("glrct-abc"));
+        assert_eq!(
+            secret
+                .as_ref()
+                .map(|s| s.expose_secret().to_string())
+                .as_deref(),
+            Some("glrct-abc")
+        );
 
         // 18.9: no last_used_at; no runner_controller_id at all is filled in from the request.
         let (t, secret) = serde_json::from_value::<TokenDto>(json!({"id": 4}))
@@ -195,7 +219,12 @@ mod tests {
         }))
         .expect("18.9 shape")
         .into();
-        assert_eq!(s.instance, Some(ScopeInfo { created_at: ts("2026-01-05T10:20:30.123Z") }));
+        assert_eq!(
+            s.instance,
+            Some(ScopeInfo {
+                created_at: ts("2026-01-05T10:20:30.123Z")
+            })
+        );
         assert!(s.runners.is_empty());
 
         let s: Scopes = serde_json::from_value::<ScopesDto>(json!({
@@ -205,9 +234,14 @@ mod tests {
         .expect("18.10 shape")
         .into();
         assert_eq!(s.instance, None);
-        assert_eq!(s.runners.iter().map(|r| r.runner_id).collect::<Vec<_>>(), vec![5, 6]);
+        assert_eq!(
+            s.runners.iter().map(|r| r.runner_id).collect::<Vec<_>>(),
+            vec![5, 6]
+        );
 
-        let empty: Scopes = serde_json::from_value::<ScopesDto>(json!({})).expect("empty").into();
+        let empty: Scopes = serde_json::from_value::<ScopesDto>(json!({}))
+            .expect("empty")
+            .into();
         assert_eq!(empty, Scopes::default());
     }
 
@@ -218,9 +252,17 @@ mod tests {
         }))
         .expect("decodes")
         .into();
-        assert_eq!(u, CurrentUser { id: 1, username: "root".into(), is_admin: Some(true) });
-        let u: CurrentUser =
-            serde_json::from_value::<UserDto>(json!({"id": 2, "username": "ann"})).expect("decodes").into();
+        assert_eq!(
+            u,
+            CurrentUser {
+                id: 1,
+                username: "root".into(),
+                is_admin: Some(true)
+            }
+        );
+        let u: CurrentUser = serde_json::from_value::<UserDto>(json!({"id": 2, "username": "ann"}))
+            .expect("decodes")
+            .into();
         assert_eq!(u.is_admin, None);
     }
 }

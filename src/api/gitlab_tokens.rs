@@ -26,12 +26,20 @@ impl GitLab {
     /// Active tokens of a controller, every page.
     pub async fn list_tokens(&self, controller_id: i64) -> Result<Vec<ControllerToken>, ApiError> {
         let what = controller(controller_id);
-        let cx = Context { api: Api::GitLab, what: &what, unlicensed_on_404: false };
+        let cx = Context {
+            api: Api::GitLab,
+            what: &what,
+            unlicensed_on_404: false,
+        };
         let id = controller_id.to_string();
         let endpoint = "GET /api/v4/runner_controllers/:id/tokens";
-        let dtos: Vec<TokenDto> =
-            self.get_all(&["runner_controllers", &id, "tokens"], endpoint, &cx).await?;
-        Ok(dtos.into_iter().map(|d| d.into_parts(controller_id).0).collect())
+        let dtos: Vec<TokenDto> = self
+            .get_all(&["runner_controllers", &id, "tokens"], endpoint, &cx)
+            .await?;
+        Ok(dtos
+            .into_iter()
+            .map(|d| d.into_parts(controller_id).0)
+            .collect())
     }
 
     pub async fn create_token(
@@ -67,7 +75,11 @@ impl GitLab {
     }
 
     /// The old token is revoked; the new one has a new id.
-    pub async fn rotate_token(&self, controller_id: i64, token_id: i64) -> Result<NewToken, ApiError> {
+    pub async fn rotate_token(
+        &self,
+        controller_id: i64,
+        token_id: i64,
+    ) -> Result<NewToken, ApiError> {
         Ok(self.rotate_token_meta(controller_id, token_id).await?.0)
     }
 
@@ -92,15 +104,27 @@ impl GitLab {
     }
 
     pub async fn revoke_token(&self, controller_id: i64, token_id: i64) -> Result<(), ApiError> {
-        self.revoke_token_meta(controller_id, token_id).await.map(|_| ())
+        self.revoke_token_meta(controller_id, token_id)
+            .await
+            .map(|_| ())
     }
 
-    pub async fn revoke_token_meta(&self, controller_id: i64, token_id: i64) -> Result<Meta, ApiError> {
+    pub async fn revoke_token_meta(
+        &self,
+        controller_id: i64,
+        token_id: i64,
+    ) -> Result<Meta, ApiError> {
         let (id, tid) = (controller_id.to_string(), token_id.to_string());
         let what = format!("token {token_id} of runner controller {controller_id}");
         let endpoint = "DELETE /api/v4/runner_controllers/:id/tokens/:token_id";
         let reply = self
-            .call(Method::DELETE, &["runner_controllers", &id, "tokens", &tid], endpoint, None, &what)
+            .call(
+                Method::DELETE,
+                &["runner_controllers", &id, "tokens", &tid],
+                endpoint,
+                None,
+                &what,
+            )
             .await?;
         Ok(reply.meta())
     }
@@ -122,7 +146,9 @@ impl GitLab {
     }
 
     pub async fn add_instance_scope(&self, controller_id: i64) -> Result<(), ApiError> {
-        self.add_instance_scope_meta(controller_id).await.map(|_| ())
+        self.add_instance_scope_meta(controller_id)
+            .await
+            .map(|_| ())
     }
 
     pub async fn add_instance_scope_meta(&self, controller_id: i64) -> Result<Meta, ApiError> {
@@ -131,7 +157,9 @@ impl GitLab {
 
     /// Succeeds also when there was no instance scope.
     pub async fn remove_instance_scope(&self, controller_id: i64) -> Result<(), ApiError> {
-        self.remove_instance_scope_meta(controller_id).await.map(|_| ())
+        self.remove_instance_scope_meta(controller_id)
+            .await
+            .map(|_| ())
     }
 
     pub async fn remove_instance_scope_meta(&self, controller_id: i64) -> Result<Meta, ApiError> {
@@ -154,17 +182,34 @@ impl GitLab {
     }
 
     /// GitLab 18.10+; only instance-type runners can be scoped (else 422).
-    pub async fn add_runner_scope(&self, controller_id: i64, runner_id: i64) -> Result<(), ApiError> {
-        self.add_runner_scope_meta(controller_id, runner_id).await.map(|_| ())
+    pub async fn add_runner_scope(
+        &self,
+        controller_id: i64,
+        runner_id: i64,
+    ) -> Result<(), ApiError> {
+        self.add_runner_scope_meta(controller_id, runner_id)
+            .await
+            .map(|_| ())
     }
 
-    pub async fn add_runner_scope_meta(&self, controller_id: i64, runner_id: i64) -> Result<Meta, ApiError> {
-        self.runner_scope(Method::POST, controller_id, runner_id).await
+    pub async fn add_runner_scope_meta(
+        &self,
+        controller_id: i64,
+        runner_id: i64,
+    ) -> Result<Meta, ApiError> {
+        self.runner_scope(Method::POST, controller_id, runner_id)
+            .await
     }
 
     /// Succeeds also when the runner was not scoped.
-    pub async fn remove_runner_scope(&self, controller_id: i64, runner_id: i64) -> Result<(), ApiError> {
-        self.remove_runner_scope_meta(controller_id, runner_id).await.map(|_| ())
+    pub async fn remove_runner_scope(
+        &self,
+        controller_id: i64,
+        runner_id: i64,
+    ) -> Result<(), ApiError> {
+        self.remove_runner_scope_meta(controller_id, runner_id)
+            .await
+            .map(|_| ())
     }
 
     pub async fn remove_runner_scope_meta(
@@ -172,7 +217,8 @@ impl GitLab {
         controller_id: i64,
         runner_id: i64,
     ) -> Result<Meta, ApiError> {
-        self.runner_scope(Method::DELETE, controller_id, runner_id).await
+        self.runner_scope(Method::DELETE, controller_id, runner_id)
+            .await
     }
 
     async fn runner_scope(

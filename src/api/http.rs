@@ -13,7 +13,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 use tokio::sync::mpsc::UnboundedSender;
 
-use super::error::{self, ApiError, Api};
+use super::error::{self, Api, ApiError};
 use super::pagination;
 use super::time;
 use crate::domain::Deprecation;
@@ -80,7 +80,10 @@ fn install_crypto_provider() {
 pub(crate) fn parse_base(base_url: &str) -> Result<Url, ApiError> {
     let trimmed = base_url.trim();
     let bad = |why: &str| ApiError::Config {
-        message: format!("invalid server address \"{}\": {why}", error::sanitize(trimmed)),
+        message: format!(
+            "invalid server address \"{}\": {why}",
+            error::sanitize(trimmed)
+        ),
     };
     let url = Url::parse(trimmed).map_err(|e| bad(&e.to_string()))?;
     if !matches!(url.scheme(), "http" | "https") {
@@ -90,7 +93,9 @@ pub(crate) fn parse_base(base_url: &str) -> Result<Url, ApiError> {
         return Err(bad("it has no host name"));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(bad("put the token in the configuration, not in the address"));
+        return Err(bad(
+            "put the token in the configuration, not in the address",
+        ));
     }
     Ok(url)
 }
@@ -167,12 +172,11 @@ impl Transport {
         body: Option<&serde_json::Value>,
         extra: &[(&'static str, String)],
     ) -> Result<Reply, ApiError> {
-        let mut token = HeaderValue::from_str(self.token.expose_secret()).map_err(|_| {
-            ApiError::Config {
+        let mut token =
+            HeaderValue::from_str(self.token.expose_secret()).map_err(|_| ApiError::Config {
                 message: "the token contains characters that cannot be sent in an HTTP header"
                     .into(),
-            }
-        })?;
+            })?;
         token.set_sensitive(true);
         let mut req = self
             .client
@@ -194,7 +198,11 @@ impl Transport {
             .map_err(|e| transport_error(&e, &url))?
             .to_vec();
         self.notice(endpoint, &headers);
-        Ok(Reply { status, headers, body })
+        Ok(Reply {
+            status,
+            headers,
+            body,
+        })
     }
 
     /// Send, then turn a failed status into an `ApiError` worded with `cx`.
@@ -211,7 +219,12 @@ impl Transport {
         if reply.is_success() {
             Ok(reply)
         } else {
-            Err(error::from_response(reply.status, &reply.headers, &reply.body, cx))
+            Err(error::from_response(
+                reply.status,
+                &reply.headers,
+                &reply.body,
+                cx,
+            ))
         }
     }
 
@@ -265,14 +278,19 @@ fn warning_text(v: &str) -> String {
 
 fn transport_error(e: &reqwest::Error, url: &Url) -> ApiError {
     if e.is_timeout() || chain_has_timeout(e) {
-        return ApiError::Timeout { url_path: url.path().to_string() };
+        return ApiError::Timeout {
+            url_path: url.path().to_string(),
+        };
     }
     let host = match (url.host_str(), url.port()) {
         (Some(h), Some(p)) => format!("{h}:{p}"),
         (Some(h), None) => h.to_string(),
         _ => "the server".to_string(),
     };
-    ApiError::Connect { host, message: innermost(e) }
+    ApiError::Connect {
+        host,
+        message: innermost(e),
+    }
 }
 
 fn chain_has_timeout(e: &(dyn std::error::Error + 'static)) -> bool {
@@ -295,7 +313,9 @@ fn innermost(e: &(dyn std::error::Error + 'static)) -> String {
         if let Some(io) = cur.downcast_ref::<std::io::Error>() {
             use std::io::ErrorKind as K;
             let plain = match io.kind() {
-                K::ConnectionRefused => "connection refused (is the server running, and the port right?)",
+                K::ConnectionRefused => {
+                    "connection refused (is the server running, and the port right?)"
+                }
                 K::ConnectionReset => "the connection was reset",
                 K::ConnectionAborted => "the connection was aborted",
                 K::TimedOut => "the connection timed out",
@@ -316,5 +336,66 @@ fn innermost(e: &(dyn std::error::Error + 'static)) -> String {
         format!("the host name could not be resolved ({text})")
     } else {
         text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_hosts_skip_the_proxy() {
+        for (url, want) in [
+            ("http://127.0.0.1:8080", true),
+            ("http://127.1.2.3", true),
+            ("http://[::1]:9000/", true),
+            ("http://localhost:3000", true),
+            ("http://LOCALHOST.", true),
+            ("http://app.localhost", true),
+            ("https://gitlab.example.com", false),
+            ("https://10.0.0.1", false),
+            ("https://[::2]", false),
+        ] {
+            let u = Url::parse(url).expect("url");
+            assert_eq!(is_loopback(&u), want, "{url}");
+        }
+    }
+
+    #[test]
+    fn deprecation_headers_become_a_notice() {
+        let mut h = HeaderMap::new();
+        assert_eq!(deprecation(Api::Vehaas, "POST /api/v2.0/jobs", &h), None);
+        h.insert("deprecation", HeaderValue::from_static("@1767225600"));
+        h.insert(
+            "sunset",
+            HeaderValue::from_static("Wed, 30 Jun 2027 00:00:00 GMT"),
+        );
+        h.insert(
+            "warning",
+            HeaderValue::from_static("299 - \"Use the v3 API\""),
+        );
+        h.insert(
+            "link",
+            HeaderValue::from_static("<https://v.example/docs>; rel=\"deprecation\""),
+        );
+        let n = deprecation(Api::Vehaas, "POST /api/v2.0/jobs", &h).expect("notice");
+        assert_eq!(
+            n,
+            Deprecation {
+                api: "veHaaS".into(),
+                endpoint: "POST /api/v2.0/jobs".into(),
+                since: Some("2026-01-01".into()),
+                sunset: Some("Wed, 30 Jun 2027 00:00:00 GMT".into()),
+                warning: Some("Use the v3 API".into()),
+                link: Some("https://v.example/docs".into()),
+            }
+        );
+        let mut only_warning = HeaderMap::new();
+        only_warning.insert("warning", HeaderValue::from_static("deprecated soon"));
+        let n = deprecation(Api::GitLab, "GET /api/v4/user", &only_warning).expect("notice");
+        assert_eq!(
+            (n.api.as_str(), n.warning.as_deref()),
+            ("GitLab", Some("deprecated soon"))
+        );
     }
 }

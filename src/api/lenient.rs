@@ -40,7 +40,10 @@ pub(crate) fn i64_id<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
         _ => None,
     };
     n.ok_or_else(|| {
-        serde::de::Error::custom(format!("expected an integer id, found {}", kind(v.as_ref())))
+        serde::de::Error::custom(format!(
+            "expected an integer id, found {}",
+            kind(v.as_ref())
+        ))
     })
 }
 
@@ -141,7 +144,10 @@ mod tests {
     fn fields_in_any_shape() {
         assert_eq!(probe(json!({"s": "x"})).s.as_deref(), Some("x"));
         assert_eq!(probe(json!({"s": 12})).s.as_deref(), Some("12"));
-        assert_eq!(probe(json!({"s": {"username": "ann"}})).s.as_deref(), Some("ann"));
+        assert_eq!(
+            probe(json!({"s": {"username": "ann"}})).s.as_deref(),
+            Some("ann")
+        );
         assert_eq!(probe(json!({"s": null})).s, None);
         assert_eq!(probe(json!({"n": "42"})).n, Some(42));
         assert_eq!(probe(json!({"n": 42})).n, Some(42));
@@ -153,10 +159,19 @@ mod tests {
         assert_eq!(probe(json!({"t": 0})).t, Some(Timestamp::UNIX_EPOCH));
         assert_eq!(probe(json!({"t": "garbage"})).t, None);
         assert_eq!(probe(json!({"d": 600})).d, Some(Duration::from_secs(600)));
-        assert_eq!(probe(json!({"d": 1.5})).d, Some(Duration::from_millis(1500)));
+        assert_eq!(
+            probe(json!({"d": 1.5})).d,
+            Some(Duration::from_millis(1500))
+        );
         assert_eq!(probe(json!({"d": "600"})).d, Some(Duration::from_secs(600)));
-        assert_eq!(probe(json!({"d": "PT10M"})).d, Some(Duration::from_secs(600)));
-        assert_eq!(probe(json!({"d": "00:10:00"})).d, Some(Duration::from_secs(600)));
+        assert_eq!(
+            probe(json!({"d": "PT10M"})).d,
+            Some(Duration::from_secs(600))
+        );
+        assert_eq!(
+            probe(json!({"d": "00:10:00"})).d,
+            Some(Duration::from_secs(600))
+        );
         assert_eq!(probe(json!({"d": -5})).d, None);
         let empty = probe(json!({"unknown": [1, 2]}));
         assert!(empty.s.is_none() && empty.n.is_none() && empty.t.is_none() && empty.d.is_none());

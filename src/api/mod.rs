@@ -3,6 +3,8 @@
 //! ratatui, and never log or show a token.
 
 pub mod error;
+#[cfg(test)]
+mod error_tests;
 pub mod gitlab;
 mod gitlab_dto;
 mod gitlab_tokens;

@@ -90,6 +90,8 @@ mod tests {
         h
     }
 
+    type Headers = Vec<(&'static str, &'static str)>;
+
     fn base() -> Url {
         Url::parse("https://gitlab.example.com/api/v4/runner_controllers").expect("url")
     }
@@ -98,7 +100,7 @@ mod tests {
     fn next_page_sources() {
         let next = r#"<https://gitlab.example.com/api/v4/runner_controllers?page=3&per_page=100>; rel="next", <https://gitlab.example.com/api/v4/runner_controllers?page=1&per_page=100>; rel="first""#;
         let foreign = r#"<https://evil.example.com/api/v4/runner_controllers?page=3>; rel="next""#;
-        let cases: Vec<(Vec<(&'static str, &'static str)>, Option<u64>)> = vec![
+        let cases: Vec<(Headers, Option<u64>)> = vec![
             (vec![("x-next-page", "2")], Some(2)),
             (vec![("x-next-page", " 7 ")], Some(7)),
             (vec![("x-next-page", "")], None),
@@ -106,7 +108,13 @@ mod tests {
             (vec![("link", next)], Some(3)),
             (vec![("x-next-page", "abc"), ("link", next)], Some(3)),
             (vec![("link", foreign)], None),
-            (vec![("link", r#"<https://gitlab.example.com/x?page=1>; rel="first""#)], None),
+            (
+                vec![(
+                    "link",
+                    r#"<https://gitlab.example.com/x?page=1>; rel="first""#,
+                )],
+                None,
+            ),
             (vec![], None),
         ];
         for (h, want) in cases {
@@ -118,14 +126,29 @@ mod tests {
     fn link_parsing() {
         let h = headers(&[
             ("link", r#"<https://a.example/x?a=1,2>; rel="prev""#),
-            ("link", r#"<https://a.example/docs>; rel="deprecation"; type="text/html""#),
+            (
+                "link",
+                r#"<https://a.example/docs>; rel="deprecation"; type="text/html""#,
+            ),
         ]);
-        assert_eq!(link_rel(&h, "prev").as_deref(), Some("https://a.example/x?a=1,2"));
-        assert_eq!(link_rel(&h, "deprecation").as_deref(), Some("https://a.example/docs"));
+        assert_eq!(
+            link_rel(&h, "prev").as_deref(),
+            Some("https://a.example/x?a=1,2")
+        );
+        assert_eq!(
+            link_rel(&h, "deprecation").as_deref(),
+            Some("https://a.example/docs")
+        );
         assert_eq!(link_rel(&h, "next"), None);
         let multi = headers(&[("link", r#"<https://a.example/y>; rel="next last""#)]);
-        assert_eq!(link_rel(&multi, "last").as_deref(), Some("https://a.example/y"));
+        assert_eq!(
+            link_rel(&multi, "last").as_deref(),
+            Some("https://a.example/y")
+        );
         let bare = headers(&[("link", "<https://a.example/z>; rel=next")]);
-        assert_eq!(link_rel(&bare, "next").as_deref(), Some("https://a.example/z"));
+        assert_eq!(
+            link_rel(&bare, "next").as_deref(),
+            Some("https://a.example/z")
+        );
     }
 }

@@ -121,13 +121,25 @@ impl Vehaas {
     ) -> Result<Reply, ApiError> {
         let url = self.url(template, id)?;
         let endpoint = format!("{method} {template}");
-        let cx = Context { api: Api::Vehaas, what, unlicensed_on_404: false };
+        let cx = Context {
+            api: Api::Vehaas,
+            what,
+            unlicensed_on_404: false,
+        };
         self.http.call(method, url, &endpoint, body, &[], &cx).await
     }
 
     /// Every session as the server serves it (the caller filters, e.g. `Session::is_current`).
     pub async fn list_sessions(&self) -> Result<Vec<Session>, ApiError> {
-        let reply = self.call(Method::GET, &self.paths.sessions, None, None, "the sessions").await?;
+        let reply = self
+            .call(
+                Method::GET,
+                &self.paths.sessions,
+                None,
+                None,
+                "the session list",
+            )
+            .await?;
         vehaas_dto::sessions(reply.decode()?).map_err(decode_err)
     }
 
@@ -139,7 +151,15 @@ impl Vehaas {
 
     pub async fn request_runner_meta(&self, req: &RunnerRequest) -> Result<(Job, Meta), ApiError> {
         let body = vehaas_dto::runner_request_body(req);
-        let reply = self.call(Method::POST, &self.paths.jobs, None, Some(&body), "the jobs").await?;
+        let reply = self
+            .call(
+                Method::POST,
+                &self.paths.jobs,
+                None,
+                Some(&body),
+                "the jobs endpoint",
+            )
+            .await?;
         let dto: JobDto = serde_json::from_value(vehaas_dto::unwrap_object(reply.decode()?))
             .map_err(|e| decode_err(e.to_string()))?;
         let job = dto.into_job(Some(&req.assembly_ref)).map_err(decode_err)?;
@@ -148,7 +168,9 @@ impl Vehaas {
 
     pub async fn get_job(&self, job_id: &str) -> Result<Job, ApiError> {
         let what = format!("job {job_id}");
-        let reply = self.call(Method::GET, &self.paths.job, Some(job_id), None, &what).await?;
+        let reply = self
+            .call(Method::GET, &self.paths.job, Some(job_id), None, &what)
+            .await?;
         let dto: JobDto = serde_json::from_value(vehaas_dto::unwrap_object(reply.decode()?))
             .map_err(|e| decode_err(e.to_string()))?;
         dto.into_job(None).map_err(decode_err)
@@ -166,8 +188,15 @@ impl Vehaas {
     ) -> Result<(Session, Meta), ApiError> {
         let what = format!("session {id}");
         let body = json!({ "end": new_end.to_string() });
-        let reply =
-            self.call(Method::PATCH, &self.paths.session, Some(id), Some(&body), &what).await?;
+        let reply = self
+            .call(
+                Method::PATCH,
+                &self.paths.session,
+                Some(id),
+                Some(&body),
+                &what,
+            )
+            .await?;
         let meta = reply.meta();
         if reply.body.iter().all(u8::is_ascii_whitespace) {
             // An empty success (204): read the session back.
@@ -190,7 +219,9 @@ impl Vehaas {
 
     pub async fn release_session_meta(&self, id: &str) -> Result<Meta, ApiError> {
         let what = format!("session {id}");
-        let reply = self.call(Method::POST, &self.paths.release, Some(id), None, &what).await?;
+        let reply = self
+            .call(Method::POST, &self.paths.release, Some(id), None, &what)
+            .await?;
         Ok(reply.meta())
     }
 }
@@ -200,18 +231,40 @@ mod tests {
     use super::*;
 
     fn client(base: &str) -> Vehaas {
-        Vehaas::new(base, SecretString::from("t"), VehaasPaths::default(), &HttpOptions::default(), None)
-            .expect("client")
+        Vehaas::new(
+            base,
+            SecretString::from("t"),
+            VehaasPaths::default(),
+            &HttpOptions::default(),
+            None,
+        )
+        .expect("client")
     }
 
     #[test]
     fn paths_substitute_encoded_ids() {
         let v = client("https://vehaas.example.com/");
         let cases = [
-            (&v.paths.job, Some("abc-1"), "https://vehaas.example.com/api/v2.0/jobs/abc-1"),
-            (&v.paths.job, Some("a/b c"), "https://vehaas.example.com/api/v2.0/jobs/a%2Fb%20c"),
-            (&v.paths.release, Some("42"), "https://vehaas.example.com/api/v2.0/assembly-sessions/42/release"),
-            (&v.paths.sessions, None, "https://vehaas.example.com/api/v2.0/assembly-sessions"),
+            (
+                &v.paths.job,
+                Some("abc-1"),
+                "https://vehaas.example.com/api/v2.0/jobs/abc-1",
+            ),
+            (
+                &v.paths.job,
+                Some("a/b c"),
+                "https://vehaas.example.com/api/v2.0/jobs/a%2Fb%20c",
+            ),
+            (
+                &v.paths.release,
+                Some("42"),
+                "https://vehaas.example.com/api/v2.0/assembly-sessions/42/release",
+            ),
+            (
+                &v.paths.sessions,
+                None,
+                "https://vehaas.example.com/api/v2.0/assembly-sessions",
+            ),
         ];
         for (template, id, want) in cases {
             assert_eq!(v.url(template, id).expect("url").as_str(), want);

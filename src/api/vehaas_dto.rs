@@ -54,7 +54,9 @@ impl SessionDto {
             start,
             end,
             // Derived when the server sends the slot but not its length.
-            duration: self.duration.or_else(|| Duration::try_from(end?.duration_since(start?)).ok()),
+            duration: self
+                .duration
+                .or_else(|| Duration::try_from(end?.duration_since(start?)).ok()),
             gitlab_runner_tag: self.gitlab_runner_tag,
         })
     }
@@ -90,7 +92,9 @@ impl JobDto {
         Ok(Job {
             job_id: job_id.ok_or("a job without a job_id")?,
             state: JobState::parse(self.state.or(self.status).as_deref().unwrap_or("queued")),
-            assembly_ref: self.assembly_ref.or_else(|| assembly_ref.map(str::to_string)),
+            assembly_ref: self
+                .assembly_ref
+                .or_else(|| assembly_ref.map(str::to_string)),
             session_id: self.session_id,
             gitlab_runner_tag: self.gitlab_runner_tag,
             created_at: self.created_at,
@@ -126,7 +130,9 @@ pub(crate) fn sessions(v: Value) -> Result<Vec<Session>, String> {
 /// A single object, possibly wrapped in `data` (some APIs wrap everything).
 pub(crate) fn unwrap_object(v: Value) -> Value {
     match v {
-        Value::Object(mut map) if map.len() == 1 && matches!(map.get("data"), Some(Value::Object(_))) => {
+        Value::Object(mut map)
+            if map.len() == 1 && matches!(map.get("data"), Some(Value::Object(_))) =>
+        {
             map.remove("data").unwrap_or(Value::Null)
         }
         other => other,
@@ -182,13 +188,23 @@ mod tests {
             (json!({"id": "a", "duration": 600}), Some(600)),
             (json!({"id": "a", "duration": "600"}), Some(600)),
             (json!({"id": "a", "duration": "00:10:00"}), Some(600)),
-            (json!({"id": "a", "duration": "P0DT0H10M0.000000S"}), Some(600)),
-            (json!({"id": "a", "start": "2026-01-05T10:00:00Z", "end": "2026-01-05T10:10:00Z"}), Some(600)),
+            (
+                json!({"id": "a", "duration": "P0DT0H10M0.000000S"}),
+                Some(600),
+            ),
+            (
+                json!({"id": "a", "start": "2026-01-05T10:00:00Z", "end": "2026-01-05T10:10:00Z"}),
+                Some(600),
+            ),
             (json!({"id": "a", "duration": "soon"}), None),
             (json!({"id": "a"}), None),
         ];
         for (v, want) in cases {
-            assert_eq!(session(v.clone()).duration, want.map(Duration::from_secs), "{v}");
+            assert_eq!(
+                session(v.clone()).duration,
+                want.map(Duration::from_secs),
+                "{v}"
+            );
         }
 
         for (state, want) in [
@@ -198,13 +214,23 @@ mod tests {
             ("released", SessionState::Released),
             ("On Hold", SessionState::Other("On Hold".into())),
         ] {
-            assert_eq!(session(json!({"id": 1, "state": state})).state, want, "{state}");
+            assert_eq!(
+                session(json!({"id": 1, "state": state})).state,
+                want,
+                "{state}"
+            );
         }
 
         let minimal = session(json!({"session_id": "x-1", "status": "scheduled"}));
-        assert_eq!((minimal.id.as_str(), minimal.assembly_ref.as_str()), ("x-1", ""));
+        assert_eq!(
+            (minimal.id.as_str(), minimal.assembly_ref.as_str()),
+            ("x-1", "")
+        );
         assert_eq!(minimal.state, SessionState::Scheduled);
-        assert_eq!((minimal.owner, minimal.start, minimal.end), (None, None, None));
+        assert_eq!(
+            (minimal.owner, minimal.start, minimal.end),
+            (None, None, None)
+        );
         let both = session(json!({"id": 1, "session_id": 2, "state": "ended", "status": "x"}));
         assert_eq!((both.id.as_str(), both.state), ("1", SessionState::Ended));
         let no_id = serde_json::from_value::<SessionDto>(json!({"assembly_ref": "A"}));
@@ -237,7 +263,10 @@ mod tests {
         assert_eq!(minimal.job_id, "5");
         assert_eq!(minimal.state, JobState::Queued);
         assert_eq!(minimal.assembly_ref.as_deref(), Some("ASM-1"));
-        assert_eq!((minimal.session_id, minimal.gitlab_runner_tag), (None, None));
+        assert_eq!(
+            (minimal.session_id, minimal.gitlab_runner_tag),
+            (None, None)
+        );
 
         let full = serde_json::from_value::<JobDto>(json!({
             "job_id": "j-1", "state": "FINISHED", "assembly_ref": "ASM-2", "session_id": 99,

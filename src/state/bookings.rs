@@ -142,7 +142,9 @@ impl Bookings {
 
     fn select_at(&mut self, now: Timestamp, index: usize) {
         let rows = self.rows(now);
-        self.selected = rows.get(index.min(rows.len().saturating_sub(1))).map(|r| r.key());
+        self.selected = rows
+            .get(index.min(rows.len().saturating_sub(1)))
+            .map(|r| r.key());
     }
 
     fn selected_session(&self, now: Timestamp) -> Option<Session> {
@@ -187,7 +189,10 @@ pub(super) fn update(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
         Action::SessionExtended { id, result } => match result {
             Ok(s) => {
                 let end = s.end.map(|e| e.to_string()).unwrap_or_default();
-                state.flash(Level::Info, format!("Booking {id} on {} now ends {end}", s.assembly_ref));
+                state.flash(
+                    Level::Info,
+                    format!("Booking {id} on {} now ends {end}", s.assembly_ref),
+                );
                 if let Some(list) = state.bookings.remote.data.as_mut() {
                     if let Some(slot) = list.iter_mut().find(|x| x.id == s.id) {
                         *slot = s;
@@ -213,7 +218,10 @@ pub(super) fn update(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
                     s.gitlab_runner_tag = None;
                 }
                 state.bookings.select_at(now, old.unwrap_or(0));
-                state.flash(Level::Info, format!("Released booking {id}; its runner is gone"));
+                state.flash(
+                    Level::Info,
+                    format!("Released booking {id}; its runner is gone"),
+                );
                 state.load_sessions(fx);
             }
             Err(e) => state.flash_error(&format!("Releasing booking {id} failed"), &e),
@@ -263,7 +271,10 @@ fn delete(state: &mut State) {
     let key = state.bookings.selected.clone();
     if let Some(key) = key.filter(|k| k.starts_with("request:")) {
         // A request row is only local: forget it.
-        state.bookings.requests.retain(|r| r.key() != key || !r.is_done());
+        state
+            .bookings
+            .requests
+            .retain(|r| r.key() != key || !r.is_done());
         state.bookings.keep_selection_valid(now);
         return;
     }
@@ -286,7 +297,12 @@ pub(super) fn release(state: &mut State, id: String, fx: &mut Vec<Effect>) {
     fx.push(Effect::ReleaseSession { id });
 }
 
-fn requested(state: &mut State, local_id: u64, result: Result<Job, ApiError>, fx: &mut Vec<Effect>) {
+fn requested(
+    state: &mut State,
+    local_id: u64,
+    result: Result<Job, ApiError>,
+    fx: &mut Vec<Effect>,
+) {
     let Some(r) = state.bookings.request_mut(local_id) else {
         return;
     };
@@ -302,7 +318,10 @@ fn requested(state: &mut State, local_id: u64, result: Result<Job, ApiError>, fx
                 job_id: job_id.clone(),
                 after,
             });
-            state.flash(Level::Info, format!("Runner requested on {assembly}: job {job_id}"));
+            state.flash(
+                Level::Info,
+                format!("Runner requested on {assembly}: job {job_id}"),
+            );
         }
         Err(e @ ApiError::Timeout { .. }) => {
             r.phase = RequestPhase::Unknown;
@@ -348,7 +367,10 @@ fn polled(state: &mut State, local_id: u64, result: Result<Job, ApiError>, fx: &
                 }
                 JobState::Failed => {
                     r.phase = RequestPhase::Failed("the job failed".into());
-                    state.flash(Level::Error, format!("The runner request for {assembly} failed (job {job_id})"));
+                    state.flash(
+                        Level::Error,
+                        format!("The runner request for {assembly} failed (job {job_id})"),
+                    );
                     state.load_sessions(fx);
                 }
                 _ => fx.push(Effect::PollJob {
@@ -366,11 +388,17 @@ fn polled(state: &mut State, local_id: u64, result: Result<Job, ApiError>, fx: &
                 job_id,
                 after: poll_delay(r.polls),
             });
-            state.flash(Level::Warn, format!("Following the job for {assembly}: {e}; trying again"));
+            state.flash(
+                Level::Warn,
+                format!("Following the job for {assembly}: {e}; trying again"),
+            );
         }
         Err(e) => {
             r.phase = RequestPhase::Failed(e.to_string());
-            state.flash_error(&format!("Following the runner request for {assembly} failed"), &e);
+            state.flash_error(
+                &format!("Following the runner request for {assembly} failed"),
+                &e,
+            );
         }
     }
 }
@@ -418,7 +446,9 @@ fn validate(f: &RunnerForm) -> Result<RunnerRequest, String> {
     let duration = duration::parse_human(f.duration.value()).map_err(|e| e.to_string())?;
     let provider = f.provider_url.value().trim();
     if !(provider.starts_with("https://") || provider.starts_with("http://")) {
-        return Err("The provider URL must start with https:// (the GitLab the runner joins)".into());
+        return Err(
+            "The provider URL must start with https:// (the GitLab the runner joins)".into(),
+        );
     }
     Ok(RunnerRequest {
         assembly_ref: assembly.to_string(),
@@ -432,7 +462,11 @@ fn submit(state: &mut State, request: RunnerRequest, fx: &mut Vec<Effect>) {
     let local_id = state.next_id();
     state.flash(
         Level::Info,
-        format!("Requesting a runner on {} for {}…", request.assembly_ref, duration::format_short(request.duration)),
+        format!(
+            "Requesting a runner on {} for {}…",
+            request.assembly_ref,
+            duration::format_short(request.duration)
+        ),
     );
     state.bookings.requests.push(PendingRequest {
         local_id,
@@ -465,8 +499,16 @@ pub(super) fn extend_form(
                 }
             };
             let now = state.now;
-            let Some(s) = state.bookings.current(now).find(|s| s.id == f.target).cloned() else {
-                state.flash(Level::Warn, format!("Booking {} is no longer current", f.target));
+            let Some(s) = state
+                .bookings
+                .current(now)
+                .find(|s| s.id == f.target)
+                .cloned()
+            else {
+                state.flash(
+                    Level::Warn,
+                    format!("Booking {} is no longer current", f.target),
+                );
                 return None;
             };
             let base = s.end.unwrap_or(now);
@@ -474,7 +516,14 @@ pub(super) fn extend_form(
                 f.error = Some("That is too long".into());
                 return Some(Dialog::Extend(f));
             };
-            state.flash(Level::Info, format!("Extending booking {} by {}…", s.id, duration::format_short(by)));
+            state.flash(
+                Level::Info,
+                format!(
+                    "Extending booking {} by {}…",
+                    s.id,
+                    duration::format_short(by)
+                ),
+            );
             fx.push(Effect::ExtendSession { id: s.id, new_end });
             return None;
         }

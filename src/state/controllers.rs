@@ -73,9 +73,7 @@ impl Controllers {
         match keep {
             Some(id) if self.rows().binary_search_by_key(&id, |c| c.id).is_ok() => {}
             Some(id) => {
-                let at = old_index.unwrap_or_else(|| {
-                    self.rows().partition_point(|c| c.id < id)
-                });
+                let at = old_index.unwrap_or_else(|| self.rows().partition_point(|c| c.id < id));
                 self.select_index(at);
             }
             None => self.select_index(0),
@@ -165,7 +163,10 @@ pub(super) fn update(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
             state.controllers.set_busy(id, false);
             match result {
                 Ok(c) => {
-                    state.flash(Level::Info, format!("Runner controller {} is now {}", label(&c), c.state));
+                    state.flash(
+                        Level::Info,
+                        format!("Runner controller {} is now {}", label(&c), c.state),
+                    );
                     update_detail(state, &c);
                     state.controllers.upsert(c);
                 }
@@ -187,7 +188,12 @@ pub(super) fn update(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
                     if state.controllers.selected == Some(id) {
                         state.controllers.select_index(old.unwrap_or(0));
                     }
-                    if state.controllers.detail.as_ref().is_some_and(|d| d.id == id) {
+                    if state
+                        .controllers
+                        .detail
+                        .as_ref()
+                        .is_some_and(|d| d.id == id)
+                    {
                         state.controllers.detail = None;
                     }
                     state.flash(Level::Info, format!("Deleted runner controller {id}"));
@@ -275,8 +281,10 @@ fn open_detail(state: &mut State, fx: &mut Vec<Effect>) {
         return;
     };
     let req = state.next_id();
-    let mut remote = Remote::default();
-    remote.data = state.controllers.selected_controller().cloned();
+    let mut remote = Remote {
+        data: state.controllers.selected_controller().cloned(),
+        ..Remote::default()
+    };
     remote.start(req);
     state.controllers.detail = Some(Detail { id, remote });
     fx.push(Effect::LoadController { req, id });
@@ -308,7 +316,10 @@ fn toggle(state: &mut State, fx: &mut Vec<Effect>) {
         }
         ControllerState::Other(s) => state.flash(
             Level::Warn,
-            format!("Runner controller {} is in state {s:?}, unknown to runnerdeck: use s to pick one", c.id),
+            format!(
+                "Runner controller {} is in state {s:?}, unknown to runnerdeck: use s to pick one",
+                c.id
+            ),
         ),
     }
 }
@@ -320,7 +331,12 @@ pub(super) fn propose_state(
     to: ControllerState,
     fx: &mut Vec<Effect>,
 ) -> Option<Dialog> {
-    let c = state.controllers.rows().iter().find(|c| c.id == id).cloned()?;
+    let c = state
+        .controllers
+        .rows()
+        .iter()
+        .find(|c| c.id == id)
+        .cloned()?;
     if to == ControllerState::Enabled {
         let confirm = Confirm::new(
             "Enforce admission",
@@ -344,7 +360,10 @@ pub(super) fn propose_state(
 
 fn set_state(state: &mut State, id: i64, to: ControllerState, fx: &mut Vec<Effect>) {
     state.controllers.set_busy(id, true);
-    state.flash(Level::Info, format!("Setting runner controller {id} to {to}…"));
+    state.flash(
+        Level::Info,
+        format!("Setting runner controller {id} to {to}…"),
+    );
     fx.push(Effect::UpdateController {
         id,
         update: ControllerUpdate {
@@ -357,7 +376,10 @@ fn set_state(state: &mut State, id: i64, to: ControllerState, fx: &mut Vec<Effec
 pub(super) fn execute(state: &mut State, op: Op, fx: &mut Vec<Effect>) {
     match op {
         Op::SetState { id, to, .. } => set_state(state, id, to, fx),
-        Op::Create { description, state: s } => {
+        Op::Create {
+            description,
+            state: s,
+        } => {
             state.flash(Level::Info, "Creating runner controller…");
             fx.push(Effect::CreateController {
                 description,

@@ -209,7 +209,12 @@ pub(super) fn handle(state: &mut State, action: &Action, fx: &mut Vec<Effect>) -
     true
 }
 
-fn confirm(state: &mut State, mut c: Confirm, action: &Action, fx: &mut Vec<Effect>) -> Option<Dialog> {
+fn confirm(
+    state: &mut State,
+    mut c: Confirm,
+    action: &Action,
+    fx: &mut Vec<Effect>,
+) -> Option<Dialog> {
     match action {
         Action::Answer(true) => {
             execute(state, c.op, fx);
@@ -272,7 +277,10 @@ pub(super) fn open_new(state: &mut State) {
         }),
         Pane::Bookings => {
             if !state.bookings.configured {
-                state.flash(Level::Warn, "veHaaS is not configured: add a [vehaas] table to the config");
+                state.flash(
+                    Level::Warn,
+                    "veHaaS is not configured: add a [vehaas] table to the config",
+                );
                 return;
             }
             Dialog::RunnerForm(RunnerForm {

@@ -10,7 +10,9 @@ use std::time::Duration;
 
 pub use bookings::{Bookings, PendingRequest, RequestPhase, Row as BookingRow, poll_delay};
 pub use controllers::{Controllers, Detail};
-pub use dialog::{Confirm, ControllerForm, Dialog, FormMode, Op, RunnerForm, StatePicker, TextForm};
+pub use dialog::{
+    Confirm, ControllerForm, Dialog, FormMode, Op, RunnerForm, StatePicker, TextForm,
+};
 pub use remote::{Health, Remote, RemoteError};
 
 use crate::action::Action;
@@ -344,4 +346,4 @@ pub fn unreachable(e: &ApiError) -> bool {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

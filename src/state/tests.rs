@@ -1,0 +1,828 @@
+//! Reducer tests: an action in, the state and the effects out. No I/O, no clock.
+
+use std::time::Duration;
+
+use super::*;
+use crate::action::Edit;
+use crate::domain::{
+    ControllerState as S, ControllerUpdate, Job, JobState, RunnerController, Session, SessionState,
+};
+
+pub fn t0() -> Timestamp {
+    "2026-11-22T10:00:00Z".parse().expect("time")
+}
+
+pub fn controller(id: i64, state: S, description: &str) -> RunnerController {
+    RunnerController {
+        id,
+        description: Some(description.to_string()),
+        state,
+        created_at: Some(t0()),
+        updated_at: Some(t0()),
+        connected: None,
+    }
+}
+
+pub fn fixture() -> Vec<RunnerController> {
+    vec![
+        controller(1, S::Enabled, "kas admission prod"),
+        controller(2, S::Disabled, "fleet: arm64"),
+        controller(3, S::DryRun, "GPU quota guard"),
+        controller(4, S::Other("paused".into()), "from the future"),
+    ]
+}
+
+pub fn state() -> State {
+    let ctx = Context {
+        instance_name: "prod".into(),
+        gitlab_url: "https://gitlab.example.com".into(),
+        credential: "env GITLAB_TOKEN".into(),
+        vehaas_url: Some("https://vehaas.example.com".into()),
+        ..Default::default()
+    };
+    State::new(t0(), ctx, Settings::default())
+}
+
+/// A state with the fixture loaded and controller `id` selected.
+pub fn loaded(id: i64) -> State {
+    let mut s = state();
+    let fx = s.init();
+    let Effect::LoadControllers { req } = fx[0] else {
+        panic!("first effect loads controllers: {fx:?}");
+    };
+    update(
+        &mut s,
+        Action::ControllersLoaded {
+            req,
+            result: Ok(fixture()),
+        },
+    );
+    s.controllers.selected = Some(id);
+    s
+}
+
+fn set_state_effect(id: i64, to: S) -> Effect {
+    Effect::UpdateController {
+        id,
+        update: ControllerUpdate {
+            description: None,
+            state: Some(to),
+        },
+    }
+}
+
+fn err500() -> ApiError {
+    ApiError::Server {
+        status: 500,
+        message: "500 Internal Server Error".into(),
+    }
+}
+
+#[test]
+fn init_loads_both_panes() {
+    let mut s = state();
+    let fx = s.init();
+    assert!(matches!(
+        fx[..],
+        [Effect::LoadControllers { .. }, Effect::LoadSessions { .. }]
+    ));
+    assert!(s.controllers.remote.is_loading());
+    assert!(s.is_loading());
+}
+
+#[test]
+fn loaded_list_selects_the_first_row() {
+    let mut s = state();
+    s.init();
+    let req = s.controllers.remote.pending.expect("pending");
+    update(
+        &mut s,
+        Action::ControllersLoaded {
+            req,
+            result: Ok(fixture()),
+        },
+    );
+    assert_eq!(s.controllers.selected, Some(1));
+    assert_eq!(s.controllers.rows().len(), 4);
+    assert_eq!(s.controllers.remote.loaded_at, Some(t0()));
+}
+
+#[test]
+fn toggle_on_disabled_sets_dry_run_at_once() {
+    let mut s = loaded(2);
+    let fx = update(&mut s, Action::ToggleDryRun);
+    assert_eq!(fx, vec![set_state_effect(2, S::DryRun)]);
+    assert!(s.dialog.is_none());
+    assert!(s.controllers.busy.contains(&2));
+}
+
+#[test]
+fn toggle_on_dry_run_disables_at_once() {
+    let mut s = loaded(3);
+    let fx = update(&mut s, Action::ToggleDryRun);
+    assert_eq!(fx, vec![set_state_effect(3, S::Disabled)]);
+}
+
+#[test]
+fn toggle_on_enabled_asks_first_and_no_is_the_default() {
+    let mut s = loaded(1);
+    let fx = update(&mut s, Action::ToggleDryRun);
+    assert!(fx.is_empty(), "nothing is sent before the answer");
+    let Some(Dialog::Confirm(c)) = &s.dialog else {
+        panic!("expected a confirmation, got {:?}", s.dialog);
+    };
+    assert!(c.question.contains("kas admission prod"), "{}", c.question);
+    assert!(c.details.iter().any(|d| d.contains("enabled -> dry_run")));
+    assert!(!c.yes, "No is highlighted");
+    // Enter answers the highlighted button: No.
+    let fx = update(&mut s, Action::Submit);
+    assert!(fx.is_empty());
+    assert!(s.dialog.is_none());
+}
+
+#[test]
+fn toggle_on_enabled_confirmed_with_y_sets_dry_run() {
+    let mut s = loaded(1);
+    update(&mut s, Action::ToggleDryRun);
+    let fx = update(&mut s, Action::Answer(true));
+    assert_eq!(fx, vec![set_state_effect(1, S::DryRun)]);
+    assert!(s.dialog.is_none());
+}
+
+#[test]
+fn toggle_on_unknown_state_only_warns() {
+    let mut s = loaded(4);
+    let fx = update(&mut s, Action::ToggleDryRun);
+    assert!(fx.is_empty());
+    let flash = s.flash.expect("flash");
+    assert_eq!(flash.level, Level::Warn);
+    assert!(flash.text.contains("paused"));
+}
+
+#[test]
+fn state_picker_to_enabled_asks_and_to_disabled_does_not() {
+    let mut s = loaded(3);
+    update(&mut s, Action::PickState);
+    // KNOWN is disabled, enabled, dry_run: the cursor starts on the current (dry_run).
+    let Some(Dialog::StatePicker(p)) = &s.dialog else {
+        panic!("picker");
+    };
+    assert_eq!(p.choice(), S::DryRun);
+    update(&mut s, Action::Up);
+    let fx = update(&mut s, Action::Submit);
+    assert!(fx.is_empty());
+    assert!(matches!(&s.dialog, Some(Dialog::Confirm(c)) if c.details[0] == "dry_run -> enabled"));
+    let fx = update(&mut s, Action::Answer(true));
+    assert_eq!(fx, vec![set_state_effect(3, S::Enabled)]);
+
+    let mut s = loaded(3);
+    update(&mut s, Action::PickState);
+    update(&mut s, Action::Top);
+    let fx = update(&mut s, Action::Submit);
+    assert_eq!(fx, vec![set_state_effect(3, S::Disabled)]);
+}
+
+#[test]
+fn delete_asks_naming_the_controller_and_sends_if_unmodified_since() {
+    let mut s = loaded(2);
+    let fx = update(&mut s, Action::Delete);
+    assert!(fx.is_empty());
+    let Some(Dialog::Confirm(c)) = &s.dialog else {
+        panic!("confirm");
+    };
+    assert_eq!(c.question, "Delete runner controller 2 \"fleet: arm64\"?");
+    assert!(update(&mut s, Action::Answer(false)).is_empty());
+    update(&mut s, Action::Delete);
+    let fx = update(&mut s, Action::Answer(true));
+    assert_eq!(
+        fx,
+        vec![Effect::DeleteController {
+            id: 2,
+            if_unmodified_since: Some(t0())
+        }]
+    );
+    update(
+        &mut s,
+        Action::ControllerDeleted {
+            id: 2,
+            result: Ok(()),
+        },
+    );
+    assert!(s.controllers.rows().iter().all(|c| c.id != 2));
+    assert_eq!(
+        s.controllers.selected,
+        Some(3),
+        "the next row takes the place"
+    );
+}
+
+#[test]
+fn create_form_sends_description_and_state() {
+    let mut s = loaded(1);
+    update(&mut s, Action::New);
+    for c in "new gate".chars() {
+        update(&mut s, Action::Edit(Edit::Char(c)));
+    }
+    update(&mut s, Action::NextField);
+    update(&mut s, Action::Edit(Edit::Right)); // disabled -> enabled
+    update(&mut s, Action::Edit(Edit::Right)); // enabled -> dry_run
+    let fx = update(&mut s, Action::Submit);
+    assert_eq!(
+        fx,
+        vec![Effect::CreateController {
+            description: Some("new gate".into()),
+            state: S::DryRun
+        }]
+    );
+    let created = controller(9, S::DryRun, "new gate");
+    update(
+        &mut s,
+        Action::ControllerCreated {
+            result: Ok(created),
+        },
+    );
+    assert_eq!(s.controllers.selected, Some(9));
+    assert_eq!(s.controllers.rows().last().map(|c| c.id), Some(9));
+}
+
+#[test]
+fn create_enabled_asks_first() {
+    let mut s = loaded(1);
+    update(&mut s, Action::New);
+    update(&mut s, Action::NextField);
+    update(&mut s, Action::Edit(Edit::Right));
+    let fx = update(&mut s, Action::Submit);
+    assert!(fx.is_empty());
+    assert!(matches!(s.dialog, Some(Dialog::Confirm(_))));
+}
+
+#[test]
+fn too_long_description_is_refused_in_the_form() {
+    let mut s = loaded(1);
+    update(&mut s, Action::EditDescription);
+    update(&mut s, Action::Edit(Edit::Clear));
+    for _ in 0..1025 {
+        update(&mut s, Action::Edit(Edit::Char('é')));
+    }
+    let fx = update(&mut s, Action::Submit);
+    assert!(fx.is_empty());
+    let Some(Dialog::ControllerForm(f)) = &s.dialog else {
+        panic!("form stays open");
+    };
+    assert!(f.error.as_deref().is_some_and(|e| e.contains("1025")));
+}
+
+#[test]
+fn refresh_keeps_the_selection_on_the_same_id() {
+    let mut s = loaded(3);
+    let fx = update(&mut s, Action::Refresh);
+    let req = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::LoadControllers { req } => Some(*req),
+            _ => None,
+        })
+        .expect("refresh loads");
+    let mut rows = fixture();
+    rows.insert(0, controller(0, S::Disabled, "new first row"));
+    update(
+        &mut s,
+        Action::ControllersLoaded {
+            req,
+            result: Ok(rows),
+        },
+    );
+    assert_eq!(s.controllers.selected, Some(3));
+}
+
+#[test]
+fn refresh_never_closes_a_dialog() {
+    let mut s = loaded(1);
+    update(&mut s, Action::ToggleDryRun);
+    let req = s.next_id();
+    s.controllers.remote.start(req);
+    update(
+        &mut s,
+        Action::ControllersLoaded {
+            req,
+            result: Ok(fixture()),
+        },
+    );
+    assert!(matches!(s.dialog, Some(Dialog::Confirm(_))));
+}
+
+#[test]
+fn stale_results_are_dropped_latest_wins() {
+    let mut s = loaded(1);
+    let first = update(&mut s, Action::Refresh);
+    let second = update(&mut s, Action::Refresh);
+    let req_of = |fx: &[Effect]| {
+        fx.iter()
+            .find_map(|e| match e {
+                Effect::LoadControllers { req } => Some(*req),
+                _ => None,
+            })
+            .expect("load")
+    };
+    let (old, new) = (req_of(&first), req_of(&second));
+    assert_ne!(old, new);
+    update(
+        &mut s,
+        Action::ControllersLoaded {
+            req: old,
+            result: Ok(vec![controller(77, S::Enabled, "stale")]),
+        },
+    );
+    assert!(
+        s.controllers.rows().iter().all(|c| c.id != 77),
+        "the stale answer is dropped"
+    );
+    assert!(
+        s.controllers.remote.is_loading(),
+        "still waiting for the latest"
+    );
+    update(
+        &mut s,
+        Action::ControllersLoaded {
+            req: new,
+            result: Ok(vec![controller(88, S::Enabled, "fresh")]),
+        },
+    );
+    assert_eq!(s.controllers.rows()[0].id, 88);
+    assert!(!s.controllers.remote.is_loading());
+}
+
+#[test]
+fn failed_refresh_keeps_the_last_good_data_and_says_so() {
+    let mut s = loaded(2);
+    let fx = update(&mut s, Action::Refresh);
+    let Some(Effect::LoadControllers { req }) = fx.first().cloned() else {
+        panic!("load");
+    };
+    update(
+        &mut s,
+        Action::ControllersLoaded {
+            req,
+            result: Err(err500()),
+        },
+    );
+    assert_eq!(s.controllers.rows().len(), 4, "data kept");
+    assert_eq!(s.controllers.selected, Some(2));
+    assert_eq!(s.controllers.remote.health(), Health::Failing);
+    let flash = s.flash.clone().expect("flash");
+    assert_eq!(flash.level, Level::Error);
+    assert!(flash.text.contains("500"), "{}", flash.text);
+    assert_eq!(s.history.len(), 1);
+}
+
+#[test]
+fn unreachable_server_turns_the_pane_disconnected_since_the_first_failure() {
+    let mut s = loaded(1);
+    let down = || ApiError::Connect {
+        host: "gitlab.example.com".into(),
+        message: "connection refused".into(),
+    };
+    let fx = update(&mut s, Action::Refresh);
+    let Some(Effect::LoadControllers { req }) = fx.first().cloned() else {
+        panic!("load");
+    };
+    update(
+        &mut s,
+        Action::ControllersLoaded {
+            req,
+            result: Err(down()),
+        },
+    );
+    let since = s.controllers.remote.error.as_ref().map(|e| e.since);
+    update(
+        &mut s,
+        Action::Tick {
+            now: t0() + Duration::from_secs(60),
+        },
+    );
+    let fx = update(&mut s, Action::Refresh);
+    let Some(Effect::LoadControllers { req }) = fx.first().cloned() else {
+        panic!("load");
+    };
+    update(
+        &mut s,
+        Action::ControllersLoaded {
+            req,
+            result: Err(down()),
+        },
+    );
+    assert_eq!(s.controllers.remote.health(), Health::Disconnected);
+    assert_eq!(s.controllers.remote.error.as_ref().map(|e| e.since), since);
+}
+
+#[test]
+fn failed_mutation_reloads_the_row_as_the_server_has_it() {
+    let mut s = loaded(2);
+    update(&mut s, Action::ToggleDryRun);
+    let fx = update(
+        &mut s,
+        Action::ControllerUpdated {
+            id: 2,
+            result: Err(err500()),
+        },
+    );
+    assert!(matches!(fx[..], [Effect::LoadControllers { .. }]));
+    assert!(!s.controllers.busy.contains(&2));
+    assert_eq!(s.controllers.rows()[1].state, S::Disabled);
+}
+
+#[test]
+fn successful_update_replaces_the_row() {
+    let mut s = loaded(2);
+    update(&mut s, Action::ToggleDryRun);
+    let fx = update(
+        &mut s,
+        Action::ControllerUpdated {
+            id: 2,
+            result: Ok(controller(2, S::DryRun, "fleet: arm64")),
+        },
+    );
+    assert!(fx.is_empty());
+    assert_eq!(s.controllers.rows()[1].state, S::DryRun);
+    assert!(s.flash.expect("flash").text.contains("dry_run"));
+}
+
+#[test]
+fn tick_refreshes_when_due_and_only_then() {
+    let mut s = loaded(1);
+    let every = s.settings.refresh_every.expect("auto-refresh on");
+    assert!(
+        update(
+            &mut s,
+            Action::Tick {
+                now: t0() + Duration::from_secs(1)
+            }
+        )
+        .is_empty()
+    );
+    // Bookings were never answered in this fixture, so only controllers are due.
+    let fx = update(&mut s, Action::Tick { now: t0() + every });
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::LoadControllers { .. }))
+    );
+    // Paused: nothing.
+    let mut s = loaded(1);
+    update(&mut s, Action::TogglePause);
+    assert!(
+        update(
+            &mut s,
+            Action::Tick {
+                now: t0() + every * 3
+            }
+        )
+        .is_empty()
+    );
+}
+
+#[test]
+fn flash_expires_with_the_clock_and_idle_ticks_do_not_redraw() {
+    let mut s = loaded(1);
+    let req = s.bookings.remote.pending.expect("pending");
+    update(
+        &mut s,
+        Action::SessionsLoaded {
+            req,
+            result: Ok(vec![]),
+        },
+    );
+    s.flash(Level::Info, "hello");
+    s.dirty = false;
+    update(
+        &mut s,
+        Action::Tick {
+            now: t0() + Duration::from_millis(250),
+        },
+    );
+    assert!(
+        !s.dirty,
+        "nothing visible changed within the same second while idle"
+    );
+    let later = t0() + s.settings.flash_for;
+    update(&mut s, Action::Tick { now: later });
+    assert!(s.flash.is_none());
+    assert!(s.dirty);
+}
+
+#[test]
+fn read_only_ignores_mutating_intents() {
+    let mut s = loaded(2);
+    s.context.read_only = true;
+    assert!(update(&mut s, Action::ToggleDryRun).is_empty());
+    update(&mut s, Action::Delete);
+    update(&mut s, Action::New);
+    assert!(s.dialog.is_none());
+}
+
+#[test]
+fn esc_closes_the_detail_and_enter_loads_it() {
+    let mut s = loaded(3);
+    let fx = update(&mut s, Action::OpenDetail);
+    assert!(matches!(fx[..], [Effect::LoadController { id: 3, .. }]));
+    assert_eq!(s.controllers.detail.as_ref().map(|d| d.id), Some(3));
+    update(&mut s, Action::Back);
+    assert!(s.controllers.detail.is_none());
+}
+
+#[test]
+fn navigation_clamps_at_both_ends() {
+    let mut s = loaded(1);
+    update(&mut s, Action::Up);
+    assert_eq!(s.controllers.selected, Some(1));
+    update(&mut s, Action::Bottom);
+    assert_eq!(s.controllers.selected, Some(4));
+    update(&mut s, Action::Down);
+    assert_eq!(s.controllers.selected, Some(4));
+    update(&mut s, Action::PageUp);
+    assert_eq!(s.controllers.selected, Some(1));
+}
+
+#[test]
+fn deprecation_is_shown_once() {
+    let mut s = loaded(1);
+    let d = Deprecation {
+        api: "veHaaS".into(),
+        endpoint: "POST /api/v2.0/jobs".into(),
+        since: Some("2026-01-01".into()),
+        sunset: Some("Wed, 30 Jun 2027 00:00:00 GMT".into()),
+        ..Default::default()
+    };
+    update(&mut s, Action::Deprecated(d.clone()));
+    let banner = s.banner.clone().expect("banner");
+    assert!(
+        banner.contains("POST /api/v2.0/jobs is deprecated since 2026-01-01"),
+        "{banner}"
+    );
+    assert!(banner.contains("30 Jun 2027"), "{banner}");
+    let before = s.history.len();
+    update(&mut s, Action::Deprecated(d));
+    assert_eq!(s.history.len(), before, "not flashed twice");
+}
+
+// ---- bookings ----
+
+pub fn session(id: &str, state: SessionState, end_in_min: i64, tag: Option<&str>) -> Session {
+    let end = t0() + jiff::SignedDuration::from_mins(end_in_min);
+    Session {
+        id: id.into(),
+        assembly_ref: format!("HIL-{id}"),
+        owner: Some("m.keller".into()),
+        state,
+        start: Some(t0() - jiff::SignedDuration::from_hours(1)),
+        end: Some(end),
+        duration: None,
+        gitlab_runner_tag: tag.map(str::to_string),
+    }
+}
+
+pub fn bookings_loaded() -> State {
+    let mut s = state();
+    s.init();
+    s.focus = Pane::Bookings;
+    let req = s.bookings.remote.pending.expect("pending");
+    let sessions = vec![
+        session("3", SessionState::Active, 90, Some("vehaas-3")),
+        session("1", SessionState::Active, 20, Some("vehaas-1")),
+        session("2", SessionState::Ended, -60, None),
+        session("4", SessionState::Scheduled, 240, None),
+        session("5", SessionState::Released, 30, None),
+        session("6", SessionState::Other("MAINTENANCE".into()), 30, None),
+    ];
+    update(
+        &mut s,
+        Action::SessionsLoaded {
+            req,
+            result: Ok(sessions),
+        },
+    );
+    s
+}
+
+#[test]
+fn bookings_show_current_sessions_sorted_by_end() {
+    let s = bookings_loaded();
+    let ids: Vec<String> = s.bookings.rows(s.now).iter().map(|r| r.key()).collect();
+    assert_eq!(ids, vec!["1", "3", "4"]);
+    assert_eq!(s.bookings.selected.as_deref(), Some("1"));
+}
+
+fn submit_request(s: &mut State, duration: &str) -> Vec<Effect> {
+    update(s, Action::New);
+    for c in "HIL-BENCH-01".chars() {
+        update(s, Action::Edit(Edit::Char(c)));
+    }
+    update(s, Action::NextField);
+    for c in duration.chars() {
+        update(s, Action::Edit(Edit::Char(c)));
+    }
+    update(s, Action::Submit)
+}
+
+#[test]
+fn runner_request_form_refuses_a_bad_duration_with_the_reason() {
+    let mut s = bookings_loaded();
+    let fx = submit_request(&mut s, "1x");
+    assert!(fx.is_empty());
+    let Some(Dialog::RunnerForm(f)) = &s.dialog else {
+        panic!("form stays open");
+    };
+    assert!(
+        f.error.as_deref().is_some_and(|e| e.contains("1x")),
+        "{:?}",
+        f.error
+    );
+    assert_eq!(
+        f.provider_url.value(),
+        "https://gitlab.example.com",
+        "prefilled"
+    );
+    assert!(f.put_in_queue, "queue on by default");
+}
+
+fn job(state: JobState, tag: Option<&str>) -> Job {
+    Job {
+        job_id: "job-1".into(),
+        state,
+        assembly_ref: Some("HIL-BENCH-01".into()),
+        session_id: Some("9".into()),
+        gitlab_runner_tag: tag.map(str::to_string),
+        created_at: None,
+        updated_at: None,
+    }
+}
+
+#[test]
+fn runner_request_lifecycle_submitted_polled_finished() {
+    let mut s = bookings_loaded();
+    let fx = submit_request(&mut s, "1h30m");
+    let [Effect::RequestRunner { local_id, request }] = &fx[..] else {
+        panic!("one POST: {fx:?}");
+    };
+    assert_eq!(request.duration, Duration::from_secs(5400));
+    assert!(request.put_in_queue);
+    let local_id = *local_id;
+    let fx = update(
+        &mut s,
+        Action::RunnerRequested {
+            local_id,
+            result: Ok(job(JobState::Queued, None)),
+        },
+    );
+    assert_eq!(
+        fx,
+        vec![Effect::PollJob {
+            local_id,
+            job_id: "job-1".into(),
+            after: poll_delay(0)
+        }]
+    );
+    let fx = update(
+        &mut s,
+        Action::JobPolled {
+            local_id,
+            result: Ok(job(JobState::Running, None)),
+        },
+    );
+    let [Effect::PollJob { after, .. }] = &fx[..] else {
+        panic!("poll again: {fx:?}");
+    };
+    assert!(*after > poll_delay(0), "backoff grows");
+    let fx = update(
+        &mut s,
+        Action::JobPolled {
+            local_id,
+            result: Ok(job(JobState::Finished, Some("vehaas-hil-9"))),
+        },
+    );
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::LoadSessions { .. })),
+        "sessions refreshed"
+    );
+    assert!(
+        s.flash
+            .as_ref()
+            .is_some_and(|f| f.text.contains("vehaas-hil-9"))
+    );
+    let fx = update(&mut s, Action::Copy);
+    assert_eq!(
+        fx,
+        vec![Effect::Copy {
+            text: "vehaas-hil-9".into()
+        }]
+    );
+}
+
+#[test]
+fn poll_backoff_grows_from_about_one_second_to_ten() {
+    assert_eq!(poll_delay(0), Duration::from_secs(1));
+    assert!(poll_delay(3) > poll_delay(2));
+    assert_eq!(poll_delay(50), Duration::from_secs(10));
+}
+
+#[test]
+fn failed_job_is_shown_failed_and_not_polled_again() {
+    let mut s = bookings_loaded();
+    let fx = submit_request(&mut s, "10m");
+    let [Effect::RequestRunner { local_id, .. }] = &fx[..] else {
+        panic!("POST");
+    };
+    let local_id = *local_id;
+    update(
+        &mut s,
+        Action::RunnerRequested {
+            local_id,
+            result: Ok(job(JobState::Queued, None)),
+        },
+    );
+    let fx = update(
+        &mut s,
+        Action::JobPolled {
+            local_id,
+            result: Ok(job(JobState::Failed, None)),
+        },
+    );
+    assert!(!fx.iter().any(|e| matches!(e, Effect::PollJob { .. })));
+    assert!(matches!(
+        s.bookings.requests[0].phase,
+        RequestPhase::Failed(_)
+    ));
+}
+
+#[test]
+fn timed_out_request_is_never_retried_and_refreshes_the_sessions() {
+    let mut s = bookings_loaded();
+    let fx = submit_request(&mut s, "10m");
+    let [Effect::RequestRunner { local_id, .. }] = &fx[..] else {
+        panic!("POST");
+    };
+    let local_id = *local_id;
+    let fx = update(
+        &mut s,
+        Action::RunnerRequested {
+            local_id,
+            result: Err(ApiError::Timeout {
+                url_path: "/api/v2.0/jobs".into(),
+            }),
+        },
+    );
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::RequestRunner { .. })),
+        "never retried"
+    );
+    assert!(fx.iter().any(|e| matches!(e, Effect::LoadSessions { .. })));
+    assert_eq!(s.bookings.requests[0].phase, RequestPhase::Unknown);
+    assert!(
+        s.flash
+            .as_ref()
+            .is_some_and(|f| f.text.contains("may or may not exist"))
+    );
+}
+
+#[test]
+fn release_asks_first_and_extend_adds_to_the_end() {
+    let mut s = bookings_loaded();
+    assert!(update(&mut s, Action::Delete).is_empty());
+    let Some(Dialog::Confirm(c)) = &s.dialog else {
+        panic!("confirm");
+    };
+    assert!(c.question.contains("HIL-1"), "{}", c.question);
+    assert!(!c.yes);
+    let fx = update(&mut s, Action::Answer(true));
+    assert_eq!(fx, vec![Effect::ReleaseSession { id: "1".into() }]);
+
+    let mut s = bookings_loaded();
+    update(&mut s, Action::Extend);
+    for c in "30m".chars() {
+        update(&mut s, Action::Edit(Edit::Char(c)));
+    }
+    let fx = update(&mut s, Action::Submit);
+    let end = t0() + jiff::SignedDuration::from_mins(50);
+    assert_eq!(
+        fx,
+        vec![Effect::ExtendSession {
+            id: "1".into(),
+            new_end: end
+        }]
+    );
+}
+
+#[test]
+fn extend_conflict_shows_the_servers_reason() {
+    let mut s = bookings_loaded();
+    update(
+        &mut s,
+        Action::SessionExtended {
+            id: "1".into(),
+            result: Err(ApiError::Conflict {
+                message: "HIL-1 is booked by a.novak from 14:00 UTC".into(),
+            }),
+        },
+    );
+    let f = s.flash.expect("flash");
+    assert!(f.text.contains("booked by a.novak"), "{}", f.text);
+}

@@ -8,10 +8,10 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
 
 use super::controllers::{block, title};
 use super::{View, fmt, focused, scroll, theme};
-use crate::domain::{Session, SessionState};
+use crate::domain::Session;
 use crate::duration;
-use crate::state::{Health, Pane, PendingRequest, RequestPhase, State};
 use crate::state::BookingRow as BRow;
+use crate::state::{Health, Pane, PendingRequest, RequestPhase, State};
 
 pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
     let b = &state.bookings;
@@ -22,7 +22,10 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if !b.configured {
-        let msg = Span::styled(" veHaaS is not configured: add a [vehaas] table to the config.", theme::dim());
+        let msg = Span::styled(
+            " veHaaS is not configured: add a [vehaas] table to the config.",
+            theme::dim(),
+        );
         frame.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), inner);
         return;
     }
@@ -30,27 +33,57 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
         let msg = match (&b.remote.data, &b.remote.error) {
             (_, Some(e)) => Span::styled(format!(" {}", e.message), theme::health(Health::Failing)),
             (None, None) => Span::styled(" Loading bookings…", theme::dim()),
-            (Some(_), None) => Span::styled(" No active bookings: n requests a runner.", theme::dim()),
+            (Some(_), None) => {
+                Span::styled(" No active bookings: n requests a runner.", theme::dim())
+            }
         };
         frame.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), inner);
         return;
     }
     let wide = inner.width >= 90;
+    let compact = inner.width < 64;
+    let assembly_w = rows
+        .iter()
+        .map(|r| match r {
+            BRow::Request(p) => p.request.assembly_ref.chars().count(),
+            BRow::Session(s) => s.assembly_ref.chars().count(),
+        })
+        .max()
+        .unwrap_or(8)
+        .clamp(8, 24) as u16;
     let body_h = inner.height.saturating_sub(1) as usize;
     let selected = b.selected_index(&rows);
     view.bookings_offset = scroll(view.bookings_offset, selected, body_h, rows.len());
     let off = view.bookings_offset;
     let visible = &rows[off..(off + body_h).min(rows.len())];
     let table_rows = visible.iter().map(|r| match r {
-        BRow::Request(p) => request_row(p, wide),
-        BRow::Session(s) => session_row(state, s, wide),
+        BRow::Request(p) => request_row(p, wide, compact),
+        BRow::Session(s) => session_row(state, s, wide, compact),
     });
-    let (header, widths): (Vec<&str>, Vec<Constraint>) = if wide {
+    let (header, widths): (Vec<&str>, Vec<Constraint>) = if compact {
         (
-            vec!["ASSEMBLY", "OWNER", "STATE", "START", "END", "ENDS IN", "RUNNER TAG"],
+            vec!["ASSEMBLY", "STATE", "ENDS IN", "RUNNER TAG"],
             vec![
-                Constraint::Min(12),
-                Constraint::Min(10),
+                Constraint::Length(assembly_w),
+                Constraint::Length(9),
+                Constraint::Length(7),
+                Constraint::Fill(1),
+            ],
+        )
+    } else if wide {
+        (
+            vec![
+                "ASSEMBLY",
+                "OWNER",
+                "STATE",
+                "START",
+                "END",
+                "ENDS IN",
+                "RUNNER TAG",
+            ],
+            vec![
+                Constraint::Length(assembly_w),
+                Constraint::Fill(1),
                 Constraint::Length(10),
                 Constraint::Length(5),
                 Constraint::Length(5),
@@ -62,11 +95,11 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
         (
             vec!["ASSEMBLY", "OWNER", "STATE", "ENDS IN", "RUNNER TAG"],
             vec![
-                Constraint::Min(12),
-                Constraint::Min(8),
-                Constraint::Length(10),
-                Constraint::Length(8),
+                Constraint::Length(assembly_w),
                 Constraint::Fill(1),
+                Constraint::Length(9),
+                Constraint::Length(7),
+                Constraint::Fill(2),
             ],
         )
     };
@@ -78,25 +111,24 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
     frame.render_stateful_widget(table, inner, &mut ts);
 }
 
-fn session_row<'a>(state: &State, s: &'a Session, wide: bool) -> Row<'a> {
+fn session_row<'a>(state: &State, s: &'a Session, wide: bool, compact: bool) -> Row<'a> {
     let tz = &state.context.tz;
-    let ends = match (&s.state, s.start, s.end) {
-        (SessionState::Scheduled, Some(start), _) if start > state.now => {
-            format!("in {}", fmt::until(state.now, start))
-        }
-        (_, _, Some(end)) => fmt::until(state.now, end),
-        _ => "—".into(),
-    };
-    let ends = if matches!(s.state, SessionState::Scheduled) { format!("starts {ends}") } else { ends };
+    let ends = s
+        .end
+        .map(|end| fmt::until(state.now, end))
+        .unwrap_or_else(|| "—".into());
     let tag = match s.gitlab_runner_tag.as_deref() {
         Some(t) => Span::raw(t),
         None => Span::styled("—", theme::dim()),
     };
-    let mut cells = vec![
-        Cell::from(s.assembly_ref.as_str()),
-        Cell::from(s.owner.as_deref().unwrap_or("—")),
-        Cell::from(Span::styled(s.state.to_string(), theme::session_state(&s.state))),
-    ];
+    let mut cells = vec![Cell::from(s.assembly_ref.as_str())];
+    if !compact {
+        cells.push(Cell::from(s.owner.as_deref().unwrap_or("—")));
+    }
+    cells.push(Cell::from(Span::styled(
+        s.state.to_string(),
+        theme::session_state(&s.state),
+    )));
     if wide {
         let clock = |t: Option<jiff::Timestamp>| t.map(|t| fmt::clock(t, tz)).unwrap_or_default();
         cells.push(Cell::from(clock(s.start)));
@@ -107,28 +139,46 @@ fn session_row<'a>(state: &State, s: &'a Session, wide: bool) -> Row<'a> {
     Row::new(cells)
 }
 
-fn request_row(p: &PendingRequest, wide: bool) -> Row<'static> {
+fn request_row(p: &PendingRequest, wide: bool, compact: bool) -> Row<'static> {
     let (text, style) = match &p.phase {
-        RequestPhase::Submitting => ("requesting".to_string(), theme::job_state(&crate::domain::JobState::Queued)),
+        RequestPhase::Submitting => (
+            "requesting".to_string(),
+            theme::job_state(&crate::domain::JobState::Queued),
+        ),
         RequestPhase::Polling => {
-            let st = p.job.as_ref().map(|j| j.state.clone()).unwrap_or(crate::domain::JobState::Queued);
+            let st = p
+                .job
+                .as_ref()
+                .map(|j| j.state.clone())
+                .unwrap_or(crate::domain::JobState::Queued);
             (format!("job {st}"), theme::job_state(&st))
         }
-        RequestPhase::Finished => ("runner ready".to_string(), theme::job_state(&crate::domain::JobState::Finished)),
-        RequestPhase::Failed(_) => ("failed".to_string(), theme::job_state(&crate::domain::JobState::Failed)),
+        RequestPhase::Finished => (
+            "runner ready".to_string(),
+            theme::job_state(&crate::domain::JobState::Finished),
+        ),
+        RequestPhase::Failed(_) => (
+            "failed".to_string(),
+            theme::job_state(&crate::domain::JobState::Failed),
+        ),
         RequestPhase::Unknown => ("unknown".to_string(), theme::health(Health::Failing)),
     };
     let tag = match (&p.phase, p.tag()) {
         (_, Some(t)) => Span::raw(t.to_string()),
-        (RequestPhase::Failed(why), None) => Span::styled(why.clone(), theme::health(Health::Disconnected)),
-        (RequestPhase::Unknown, None) => Span::styled("timed out: may or may not be booked", theme::health(Health::Failing)),
+        (RequestPhase::Failed(why), None) => {
+            Span::styled(why.clone(), theme::health(Health::Disconnected))
+        }
+        (RequestPhase::Unknown, None) => Span::styled(
+            "timed out: may or may not be booked",
+            theme::health(Health::Failing),
+        ),
         _ => Span::styled("…", theme::dim()),
     };
-    let mut cells = vec![
-        Cell::from(p.request.assembly_ref.clone()),
-        Cell::from(Span::styled("(request)", theme::dim())),
-        Cell::from(Line::from(Span::styled(text, style))),
-    ];
+    let mut cells = vec![Cell::from(p.request.assembly_ref.clone())];
+    if !compact {
+        cells.push(Cell::from(Span::styled("(request)", theme::dim())));
+    }
+    cells.push(Cell::from(Line::from(Span::styled(text, style))));
     if wide {
         cells.push(Cell::from(""));
         cells.push(Cell::from(""));

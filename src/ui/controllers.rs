@@ -14,26 +14,50 @@ use crate::state::{Detail, Health, Pane, Remote, State};
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
 /// The pane title: name, count, spinner, "updated 12s ago", or the failure.
-pub fn title<T>(state: &State, name: &str, count: Option<usize>, remote: &Remote<T>) -> Line<'static> {
+pub fn title<T>(
+    state: &State,
+    name: &str,
+    count: Option<usize>,
+    remote: &Remote<T>,
+) -> Line<'static> {
     let mut spans = vec![Span::styled(format!(" {name}"), theme::title())];
     if let Some(n) = count {
         spans.push(Span::styled(format!(" ({n})"), theme::title()));
     }
     if remote.is_loading() {
-        spans.push(Span::styled(format!(" {}", SPINNER[state.spinner % SPINNER.len()]), Style::new().fg(theme::ACCENT)));
+        spans.push(Span::styled(
+            format!(" {}", SPINNER[state.spinner % SPINNER.len()]),
+            Style::new().fg(theme::ACCENT),
+        ));
     }
     match remote.health() {
         Health::Disconnected => {
-            let since = remote.error.as_ref().map(|e| fmt::clock(e.since, &state.context.tz)).unwrap_or_default();
-            spans.push(Span::styled(format!(" · disconnected since {since}"), theme::health(Health::Disconnected)));
+            let since = remote
+                .error
+                .as_ref()
+                .map(|e| fmt::clock(e.since, &state.context.tz))
+                .unwrap_or_default();
+            spans.push(Span::styled(
+                format!(" · disconnected since {since}"),
+                theme::health(Health::Disconnected),
+            ));
         }
         Health::Failing => {
-            let age = remote.loaded_at.map(|t| format!(", data {} old", fmt::ago(state.now, t))).unwrap_or_default();
-            spans.push(Span::styled(format!(" · refresh failed{age}"), theme::health(Health::Failing)));
+            let age = remote
+                .loaded_at
+                .map(|t| format!(", data {} old", fmt::ago(state.now, t)))
+                .unwrap_or_default();
+            spans.push(Span::styled(
+                format!(" · refresh failed{age}"),
+                theme::health(Health::Failing),
+            ));
         }
         Health::Fresh => {
             if let Some(t) = remote.loaded_at {
-                spans.push(Span::styled(format!(" · updated {} ago", fmt::ago(state.now, t)), theme::dim()));
+                spans.push(Span::styled(
+                    format!(" · updated {} ago", fmt::ago(state.now, t)),
+                    theme::dim(),
+                ));
             }
         }
         Health::NotLoaded => {
@@ -61,7 +85,12 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
         return;
     }
     let rows = c.rows();
-    let title = title(state, "Runner controllers", c.remote.data.as_ref().map(Vec::len), &c.remote);
+    let title = title(
+        state,
+        "Runner controllers",
+        c.remote.data.as_ref().map(Vec::len),
+        &c.remote,
+    );
     let block = block(title, focus);
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -69,7 +98,9 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
         let msg = match (&c.remote.data, &c.remote.error) {
             (_, Some(e)) => Span::styled(format!(" {}", e.message), theme::health(Health::Failing)),
             (None, None) => Span::styled(" Loading runner controllers…", theme::dim()),
-            (Some(_), None) => Span::styled(" No runner controllers yet: n creates one.", theme::dim()),
+            (Some(_), None) => {
+                Span::styled(" No runner controllers yet: n creates one.", theme::dim())
+            }
         };
         frame.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), inner);
         return;
@@ -98,13 +129,20 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
 
 fn row<'a>(state: &State, r: &'a RunnerController) -> Row<'a> {
     let busy = state.controllers.busy.contains(&r.id);
-    let st = if busy { format!("{}…", r.state) } else { r.state.to_string() };
+    let st = if busy {
+        format!("{}…", r.state)
+    } else {
+        r.state.to_string()
+    };
     let desc = match r.description.as_deref() {
         Some("") => Span::styled("(empty)", theme::dim()),
         Some(d) => Span::raw(d),
         None => Span::styled("—", theme::dim()),
     };
-    let updated = r.updated_at.map(|t| fmt::ago(state.now, t)).unwrap_or_default();
+    let updated = r
+        .updated_at
+        .map(|t| fmt::ago(state.now, t))
+        .unwrap_or_default();
     Row::new([
         Cell::from(Line::from(r.id.to_string()).right_aligned()),
         Cell::from(Span::styled(st, theme::controller_state(&r.state))),
@@ -130,7 +168,10 @@ fn render_detail(state: &State, d: &Detail, frame: &mut Frame, area: Rect, focus
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let Some(c) = c else {
-        frame.render_widget(Paragraph::new(Span::styled(" Loading…", theme::dim())), inner);
+        frame.render_widget(
+            Paragraph::new(Span::styled(" Loading…", theme::dim())),
+            inner,
+        );
         return;
     };
     let tz = &state.context.tz;
@@ -140,23 +181,35 @@ fn render_detail(state: &State, d: &Detail, frame: &mut Frame, area: Rect, focus
             .unwrap_or_else(|| "—".into())
     };
     let connected = match c.connected {
-        Some(true) => Span::styled("yes (a token was used in the last hour)", Style::new().fg(ratatui::style::Color::Green)),
+        Some(true) => Span::styled(
+            "yes (a token was used in the last hour)",
+            Style::new().fg(ratatui::style::Color::Green),
+        ),
         Some(false) => Span::raw("no (no token used in the last hour)"),
         None => Span::styled("unknown (GitLab 18.10+ reports it)", theme::dim()),
     };
     let lines = vec![
         Line::from(vec![key("ID"), Span::raw(c.id.to_string())]),
-        Line::from(vec![key("Description"), Span::raw(c.description.clone().unwrap_or_else(|| "—".into()))]),
+        Line::from(vec![
+            key("Description"),
+            Span::raw(c.description.clone().unwrap_or_else(|| "—".into())),
+        ]),
         Line::from(vec![
             key("State"),
-            Span::styled(c.state.to_string(), theme::controller_state(&c.state).add_modifier(Modifier::BOLD)),
+            Span::styled(
+                c.state.to_string(),
+                theme::controller_state(&c.state).add_modifier(Modifier::BOLD),
+            ),
             Span::styled(format!("  {}", meaning(&c.state)), theme::dim()),
         ]),
         Line::from(vec![key("Connected"), connected]),
         Line::from(vec![key("Created"), Span::raw(time(c.created_at))]),
         Line::from(vec![key("Updated"), Span::raw(time(c.updated_at))]),
         Line::raw(""),
-        Line::from(Span::styled(" t dry_run · s state · e edit · ctrl-d delete · esc back", theme::dim())),
+        Line::from(Span::styled(
+            " t dry_run · s state · e edit · ctrl-d delete · esc back",
+            theme::dim(),
+        )),
     ];
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }

@@ -12,7 +12,9 @@ use super::controllers::meaning;
 use super::theme;
 use crate::domain::ControllerState;
 use crate::keymap;
-use crate::state::{Confirm, ControllerForm, Dialog, FormMode, RunnerForm, State, StatePicker, TextForm};
+use crate::state::{
+    Confirm, ControllerForm, Dialog, FormMode, RunnerForm, State, StatePicker, TextForm,
+};
 
 pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     let Some(d) = &state.dialog else {
@@ -28,11 +30,22 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     }
 }
 
-fn popup(frame: &mut Frame, area: Rect, width: u16, height: u16, title: &str, danger: bool) -> Rect {
+fn popup(
+    frame: &mut Frame,
+    area: Rect,
+    width: u16,
+    height: u16,
+    title: &str,
+    danger: bool,
+) -> Rect {
     let w = width.min(area.width.saturating_sub(2)).max(10);
     let h = height.min(area.height.saturating_sub(2)).max(3);
-    let [v] = Layout::vertical([Constraint::Length(h)]).flex(Flex::Center).areas(area);
-    let [r] = Layout::horizontal([Constraint::Length(w)]).flex(Flex::Center).areas(v);
+    let [v] = Layout::vertical([Constraint::Length(h)])
+        .flex(Flex::Center)
+        .areas(area);
+    let [r] = Layout::horizontal([Constraint::Length(w)])
+        .flex(Flex::Center)
+        .areas(v);
     frame.render_widget(Clear, r);
     let color = if danger { Color::Red } else { theme::ACCENT };
     let block = Block::bordered()
@@ -61,7 +74,10 @@ fn help(state: &State, frame: &mut Frame, area: Rect) {
     }
     if state.context.read_only {
         lines.push(Line::raw(""));
-        lines.push(Line::from(Span::styled(" Read-only: keys that change anything are not bound.", theme::dim())));
+        lines.push(Line::from(Span::styled(
+            " Read-only: keys that change anything are not bound.",
+            theme::dim(),
+        )));
     }
     let h = lines.len() as u16 + 2;
     let pane = match state.focus {
@@ -73,7 +89,10 @@ fn help(state: &State, frame: &mut Frame, area: Rect) {
 }
 
 fn buttons(yes: bool) -> Line<'static> {
-    let on = Style::new().bg(Color::Blue).fg(Color::White).add_modifier(Modifier::BOLD);
+    let on = Style::new()
+        .bg(Color::Blue)
+        .fg(Color::White)
+        .add_modifier(Modifier::BOLD);
     let off = Style::new().fg(Color::Gray);
     Line::from(vec![
         Span::styled("  [ y Yes ]", if yes { on } else { off }),
@@ -83,7 +102,10 @@ fn buttons(yes: bool) -> Line<'static> {
 }
 
 fn confirm(c: &Confirm, frame: &mut Frame, area: Rect) {
-    let mut lines = vec![Line::from(Span::styled(format!(" {}", c.question), theme::title())), Line::raw("")];
+    let mut lines = vec![
+        Line::from(Span::styled(format!(" {}", c.question), theme::title())),
+        Line::raw(""),
+    ];
     for d in &c.details {
         lines.push(Line::raw(format!(" {d}")));
     }
@@ -92,18 +114,33 @@ fn confirm(c: &Confirm, frame: &mut Frame, area: Rect) {
     let width = 68u16;
     let wrapped: u16 = lines
         .iter()
-        .map(|l| (l.width() as u16 / width.saturating_sub(4)).max(0) + 1)
+        .map(|l| l.width() as u16 / width.saturating_sub(4) + 1)
         .sum();
     let inner = popup(frame, area, width, wrapped + 2, &c.title, true);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
 fn picker(p: &StatePicker, frame: &mut Frame, area: Rect) {
-    let mut lines = vec![Line::from(Span::styled(format!(" Runner controller {}: {} -> {}", p.id, p.current, p.choice()), theme::title())), Line::raw("")];
+    let mut lines = vec![
+        Line::from(Span::styled(
+            format!(
+                " Runner controller {}: {} -> {}",
+                p.id,
+                p.current,
+                p.choice()
+            ),
+            theme::title(),
+        )),
+        Line::raw(""),
+    ];
     for (i, s) in ControllerState::KNOWN.iter().enumerate() {
         let marker = if i == p.cursor { "▶" } else { " " };
         let current = if *s == p.current { " (current)" } else { "" };
-        let style = if i == p.cursor { theme::controller_state(s).add_modifier(Modifier::REVERSED) } else { theme::controller_state(s) };
+        let style = if i == p.cursor {
+            theme::controller_state(s).add_modifier(Modifier::REVERSED)
+        } else {
+            theme::controller_state(s)
+        };
         lines.push(Line::from(vec![
             Span::raw(format!(" {marker} ")),
             Span::styled(format!("{:<9}", s.as_str()), style),
@@ -115,10 +152,21 @@ fn picker(p: &StatePicker, frame: &mut Frame, area: Rect) {
 }
 
 /// Draws `label: [value]` and places the cursor when the field is focused.
-fn field(frame: &mut Frame, area: Rect, label: &str, input: &Input, placeholder: &str, active: bool) {
+fn field(
+    frame: &mut Frame,
+    area: Rect,
+    label: &str,
+    input: &Input,
+    placeholder: &str,
+    active: bool,
+) {
     let label_w = 16u16;
     let [l, v] = Layout::horizontal([Constraint::Length(label_w), Constraint::Fill(1)]).areas(area);
-    let ls = if active { Style::new().fg(theme::ACCENT).add_modifier(Modifier::BOLD) } else { Style::new() };
+    let ls = if active {
+        Style::new().fg(theme::ACCENT).add_modifier(Modifier::BOLD)
+    } else {
+        Style::new()
+    };
     frame.render_widget(Paragraph::new(Span::styled(format!(" {label}"), ls)), l);
     let width = v.width.max(1) as usize;
     let scroll = input.visual_scroll(width.saturating_sub(1));
@@ -136,7 +184,11 @@ fn field(frame: &mut Frame, area: Rect, label: &str, input: &Input, placeholder:
 }
 
 fn choice_line(label: &str, value: Line<'static>, active: bool) -> Line<'static> {
-    let ls = if active { Style::new().fg(theme::ACCENT).add_modifier(Modifier::BOLD) } else { Style::new() };
+    let ls = if active {
+        Style::new().fg(theme::ACCENT).add_modifier(Modifier::BOLD)
+    } else {
+        Style::new()
+    };
     let mut spans = vec![Span::styled(format!(" {label:<15}"), ls)];
     spans.extend(value.spans);
     Line::from(spans)
@@ -144,7 +196,10 @@ fn choice_line(label: &str, value: Line<'static>, active: bool) -> Line<'static>
 
 fn error_line(error: &Option<String>) -> Line<'static> {
     match error {
-        Some(e) => Line::from(Span::styled(format!(" ✗ {e}"), theme::level(crate::state::Level::Error))),
+        Some(e) => Line::from(Span::styled(
+            format!(" ✗ {e}"),
+            theme::level(crate::state::Level::Error),
+        )),
         None => Line::raw(""),
     }
 }
@@ -156,7 +211,14 @@ fn controller_form(f: &ControllerForm, frame: &mut Frame, area: Rect) {
     };
     let inner = popup(frame, area, 76, h, &title, false);
     let rows = Layout::vertical([Constraint::Length(1); 5]).split(inner);
-    field(frame, rows[0], "Description", &f.description, "optional, up to 1024 characters", f.field == 0);
+    field(
+        frame,
+        rows[0],
+        "Description",
+        &f.description,
+        "optional, up to 1024 characters",
+        f.field == 0,
+    );
     let mut next = 1;
     if f.mode == FormMode::Create {
         let st = &ControllerState::KNOWN[f.state % 3];
@@ -164,7 +226,10 @@ fn controller_form(f: &ControllerForm, frame: &mut Frame, area: Rect) {
             Span::styled(format!("◀ {} ▶", st.as_str()), theme::controller_state(st)),
             Span::styled(format!("  {}", meaning(st)), theme::dim()),
         ]);
-        frame.render_widget(Paragraph::new(choice_line("State", value, f.field == 1)), rows[1]);
+        frame.render_widget(
+            Paragraph::new(choice_line("State", value, f.field == 1)),
+            rows[1],
+        );
         next = 3;
     }
     if let Some(r) = rows.get(next) {
@@ -175,11 +240,39 @@ fn controller_form(f: &ControllerForm, frame: &mut Frame, area: Rect) {
 fn runner_form(f: &RunnerForm, frame: &mut Frame, area: Rect) {
     let inner = popup(frame, area, 78, 8, "Request a GitLab Runner", false);
     let rows = Layout::vertical([Constraint::Length(1); 6]).split(inner);
-    field(frame, rows[0], "Assembly", &f.assembly, "e.g. HIL-BENCH-01", f.field == 0);
-    field(frame, rows[1], "Duration", &f.duration, "10m, 1h30m, 2h or PT45M", f.field == 1);
-    field(frame, rows[2], "Provider URL", &f.provider_url, "https://gitlab.example.com", f.field == 2);
-    let q = if f.put_in_queue { "[x] wait in queue if the assembly is busy" } else { "[ ] fail if the assembly is busy" };
-    frame.render_widget(Paragraph::new(choice_line("Put in queue", Line::raw(q), f.field == 3)), rows[3]);
+    field(
+        frame,
+        rows[0],
+        "Assembly",
+        &f.assembly,
+        "e.g. HIL-BENCH-01",
+        f.field == 0,
+    );
+    field(
+        frame,
+        rows[1],
+        "Duration",
+        &f.duration,
+        "10m, 1h30m, 2h or PT45M",
+        f.field == 1,
+    );
+    field(
+        frame,
+        rows[2],
+        "Provider URL",
+        &f.provider_url,
+        "https://gitlab.example.com",
+        f.field == 2,
+    );
+    let q = if f.put_in_queue {
+        "[x] wait in queue if the assembly is busy"
+    } else {
+        "[ ] fail if the assembly is busy"
+    };
+    frame.render_widget(
+        Paragraph::new(choice_line("Put in queue", Line::raw(q), f.field == 3)),
+        rows[3],
+    );
     frame.render_widget(Paragraph::new(error_line(&f.error)), rows[5]);
 }
 

@@ -38,7 +38,9 @@ pub fn clock(t: Timestamp, tz: &TimeZone) -> String {
 
 /// Date and time in the display zone: "2026-11-22 10:42".
 pub fn date_time(t: Timestamp, tz: &TimeZone) -> String {
-    t.to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M").to_string()
+    t.to_zoned(tz.clone())
+        .strftime("%Y-%m-%d %H:%M")
+        .to_string()
 }
 
 /// Until `end`, or "ended" once it is past.
@@ -83,7 +85,10 @@ mod tests {
         assert_eq!(countdown(Duration::from_secs(45)), "45s");
         assert_eq!(countdown(Duration::from_secs(750)), "12m 30s");
         assert_eq!(countdown(Duration::from_secs(3900)), "1h 05m");
-        assert_eq!(countdown(Duration::from_secs(2 * 86_400 + 3 * 3600)), "2d 3h");
+        assert_eq!(
+            countdown(Duration::from_secs(2 * 86_400 + 3 * 3600)),
+            "2d 3h"
+        );
     }
 
     #[test]

@@ -13,26 +13,41 @@ use crate::state::State;
 pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     let ctx = &state.context;
     let mut spans = vec![
-        Span::styled(format!(" {} ", ctx.instance_name), theme::instance(ctx.color.as_deref())),
+        Span::styled(
+            format!(" {} ", ctx.instance_name),
+            theme::instance(ctx.color.as_deref()),
+        ),
         Span::raw(" "),
         Span::raw(ctx.gitlab_url.clone()),
         Span::styled(format!("  token: {}", ctx.credential), theme::dim()),
     ];
     if ctx.demo {
         spans.push(Span::raw("  "));
-        spans.push(Span::styled(" DEMO ", Style::new().bg(Color::Magenta).fg(Color::Black)));
+        spans.push(Span::styled(
+            " DEMO ",
+            Style::new().bg(Color::Magenta).fg(Color::Black),
+        ));
     }
     if ctx.read_only {
         spans.push(Span::raw("  "));
         spans.push(Span::styled(
             " READ-ONLY ",
-            Style::new().bg(Color::Green).fg(Color::Black).add_modifier(Modifier::BOLD),
+            Style::new()
+                .bg(Color::Green)
+                .fg(Color::Black)
+                .add_modifier(Modifier::BOLD),
         ));
     }
     spans.push(Span::raw("  "));
-    spans.push(Span::styled(" experimental API ", Style::new().fg(theme::AMBER)));
+    spans.push(Span::styled(
+        " experimental API ",
+        Style::new().fg(theme::AMBER),
+    ));
     if state.paused {
-        spans.push(Span::styled("  ⏸ auto-refresh paused", Style::new().fg(theme::AMBER)));
+        spans.push(Span::styled(
+            "  ⏸ auto-refresh paused",
+            Style::new().fg(theme::AMBER),
+        ));
     }
     let mut lines = vec![Line::from(spans)];
     if let Some(b) = &state.banner {

@@ -59,12 +59,12 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame) {
 
 fn split_body(body: Rect) -> (Rect, Rect) {
     if body.width >= SIDE_BY_SIDE {
-        let [l, r] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
+        let [l, r] = Layout::horizontal([Constraint::Percentage(52), Constraint::Percentage(48)])
             .areas(body);
         (l, r)
     } else {
-        let [t, b] = Layout::vertical([Constraint::Percentage(58), Constraint::Percentage(42)])
-            .areas(body);
+        let [t, b] =
+            Layout::vertical([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(body);
         (t, b)
     }
 }

@@ -11,7 +11,8 @@ use crate::keymap;
 use crate::state::{Dialog, Level, State};
 
 pub fn render(state: &State, frame: &mut Frame, area: Rect) {
-    let [flash, hints] = Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
+    let [flash, hints] =
+        Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
     if let Some(f) = &state.flash {
         let icon = match f.level {
             Level::Info => "✓",
@@ -19,7 +20,10 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
             Level::Error => "✗",
         };
         let text = fmt::truncate(&format!(" {icon} {}", f.text), area.width as usize);
-        frame.render_widget(Paragraph::new(Span::styled(text, theme::level(f.level))), flash);
+        frame.render_widget(
+            Paragraph::new(Span::styled(text, theme::level(f.level))),
+            flash,
+        );
     }
     frame.render_widget(Paragraph::new(hint_line(state, area.width as usize)), hints);
 }
@@ -29,9 +33,19 @@ fn hint_line(state: &State, width: usize) -> Line<'static> {
     if let Some(d) = &state.dialog {
         let pairs: &[(&str, &str)] = match d {
             Dialog::Help => &[("esc", "close")],
-            Dialog::Confirm(_) => &[("y", "yes"), ("n", "no"), ("tab", "switch"), ("enter", "answer highlighted"), ("esc", "cancel")],
+            Dialog::Confirm(_) => &[
+                ("y", "yes"),
+                ("n", "no"),
+                ("tab", "switch"),
+                ("enter", "answer highlighted"),
+                ("esc", "cancel"),
+            ],
             Dialog::StatePicker(_) => &[("j/k", "choose"), ("enter", "apply"), ("esc", "cancel")],
-            _ => &[("tab", "next field"), ("enter", "submit"), ("esc", "cancel")],
+            _ => &[
+                ("tab", "next field"),
+                ("enter", "submit"),
+                ("esc", "cancel"),
+            ],
         };
         let mut spans = vec![Span::raw(" ")];
         for (k, h) in pairs {
@@ -40,19 +54,31 @@ fn hint_line(state: &State, width: usize) -> Line<'static> {
         }
         return Line::from(spans);
     }
-    let mut spans = vec![Span::raw(" ")];
-    let mut used = 1;
-    for b in keymap::active(state.focus, state.context.read_only) {
-        let (Some(hint), Some(key)) = (b.hint, b.keys.first()) else {
-            continue;
-        };
-        let key = keymap::key_label(*key);
-        let cost = key.chars().count() + hint.chars().count() + 3;
-        if used + cost > width {
+    // Help and quit always fit; the others fill what is left, in keymap order.
+    let hints: Vec<(String, &str)> = keymap::active(state.focus, state.context.read_only)
+        .filter_map(|b| Some((keymap::key_label(*b.keys.first()?), b.hint?)))
+        .collect();
+    let cost = |(k, h): &(String, &str)| k.chars().count() + h.chars().count() + 3;
+    let essential = |h: &str| h == "help" || h == "quit";
+    let mut budget = width.saturating_sub(1)
+        - hints
+            .iter()
+            .filter(|x| essential(x.1))
+            .map(cost)
+            .sum::<usize>()
+            .min(width.saturating_sub(1));
+    let mut chosen: Vec<&(String, &str)> = Vec::new();
+    for h in hints.iter().filter(|x| !essential(x.1)) {
+        if cost(h) > budget {
             break;
         }
-        used += cost;
-        spans.push(Span::styled(key, key_style));
+        budget -= cost(h);
+        chosen.push(h);
+    }
+    chosen.extend(hints.iter().filter(|x| essential(x.1)));
+    let mut spans = vec![Span::raw(" ")];
+    for (key, hint) in chosen {
+        spans.push(Span::styled(key.clone(), key_style));
         spans.push(Span::styled(format!(" {hint}  "), theme::dim()));
     }
     Line::from(spans)

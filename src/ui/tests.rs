@@ -1,0 +1,136 @@
+//! Render snapshots of the whole screen (TestBackend + insta) and colour checks, from the same
+//! fixtures as the reducer tests, at 80x24 and 140x40.
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::Color;
+
+use super::{View, render};
+use crate::action::Action;
+use crate::state::tests::{bookings_loaded, loaded};
+use crate::state::{Pane, State, update};
+
+fn draw(state: &State, w: u16, h: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    let mut view = View::default();
+    terminal
+        .draw(|f| render(state, &mut view, f))
+        .expect("draw");
+    terminal
+}
+
+fn both() -> State {
+    let mut s = bookings_loaded();
+    let req = s.next_id();
+    s.controllers.remote.start(req);
+    update(
+        &mut s,
+        Action::ControllersLoaded {
+            req,
+            result: Ok(crate::state::tests::fixture()),
+        },
+    );
+    s.focus = Pane::Controllers;
+    s.flash = None;
+    s
+}
+
+#[test]
+fn whole_screen_80x24() {
+    insta::assert_snapshot!(draw(&both(), 80, 24).backend());
+}
+
+#[test]
+fn whole_screen_140x40() {
+    insta::assert_snapshot!(draw(&both(), 140, 40).backend());
+}
+
+#[test]
+fn confirmation_names_the_object_and_highlights_no() {
+    let mut s = loaded(1);
+    s.flash = None;
+    update(&mut s, Action::ToggleDryRun);
+    let t = draw(&s, 80, 24);
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn loading_and_failed_states_are_visible() {
+    let mut s = crate::state::tests::state();
+    s.init();
+    let t = draw(&s, 80, 24);
+    let text = format!("{}", t.backend());
+    assert!(text.contains("Loading runner controllers"), "{text}");
+
+    let mut s = both();
+    let fx = update(&mut s, Action::Refresh);
+    let Some(crate::effect::Effect::LoadControllers { req }) = fx.first().cloned() else {
+        panic!("refresh");
+    };
+    update(
+        &mut s,
+        Action::ControllersLoaded {
+            req,
+            result: Err(crate::api::ApiError::Server {
+                status: 502,
+                message: "502 Bad Gateway from a proxy".into(),
+            }),
+        },
+    );
+    let text = format!("{}", draw(&s, 80, 24).backend());
+    assert!(text.contains("refresh failed"), "{text}");
+    assert!(
+        text.contains("kas admission prod"),
+        "last good data stays: {text}"
+    );
+    assert!(text.contains("502"), "flash shows the status: {text}");
+}
+
+#[test]
+fn state_colours_tell_enforcement_apart() {
+    let mut s = both();
+    s.controllers.selected = Some(4);
+    let t = draw(&s, 140, 40);
+    let buf = t.backend().buffer();
+    let find = |needle: &str| {
+        let area = buf.area;
+        for y in 0..area.height {
+            let line: String = (0..area.width)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect();
+            if let Some(col) = line.find(needle) {
+                let x = line[..col].chars().count() as u16;
+                return buf[(x, y)].fg;
+            }
+        }
+        panic!("{needle} not on screen");
+    };
+    assert_eq!(find("enabled "), Color::Green);
+    assert_eq!(find("dry_run "), Color::Yellow);
+}
+
+#[test]
+fn read_only_header_and_no_mutating_hints() {
+    let mut s = both();
+    s.context.read_only = true;
+    let text = format!("{}", draw(&s, 140, 40).backend());
+    assert!(text.contains("READ-ONLY"));
+    assert!(!text.contains("dry_run  s"), "no t hint: {text}");
+    assert!(!text.contains("ctrl-d"), "{text}");
+}
+
+#[test]
+fn a_frame_builds_only_the_visible_rows() {
+    let mut s = both();
+    let many: Vec<_> = (1..=100_000)
+        .map(|i| crate::state::tests::controller(i, crate::domain::ControllerState::Disabled, "x"))
+        .collect();
+    s.controllers.remote.data = Some(many);
+    s.controllers.selected = Some(99_999);
+    let text = format!("{}", draw(&s, 80, 24).backend());
+    assert!(
+        text.contains("99999"),
+        "the selection is scrolled into view: {text}"
+    );
+    assert!(text.contains("(100000)"));
+}

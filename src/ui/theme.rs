@@ -27,7 +27,10 @@ pub fn header_cell() -> Style {
 
 pub fn selected(focused: bool) -> Style {
     if focused {
-        Style::new().bg(Color::Blue).fg(Color::White).add_modifier(Modifier::BOLD)
+        Style::new()
+            .bg(Color::Blue)
+            .fg(Color::White)
+            .add_modifier(Modifier::BOLD)
     } else {
         Style::new().bg(Color::DarkGray)
     }
@@ -90,5 +93,8 @@ pub fn instance(color: Option<&str>) -> Style {
         Some("cyan") => Color::Cyan,
         _ => return Style::new().fg(ACCENT).add_modifier(Modifier::BOLD),
     };
-    Style::new().bg(bg).fg(Color::Black).add_modifier(Modifier::BOLD)
+    Style::new()
+        .bg(bg)
+        .fg(Color::Black)
+        .add_modifier(Modifier::BOLD)
 }
