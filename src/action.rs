@@ -1,9 +1,15 @@
 //! Everything the reducer consumes: user intents (imperative: `Refresh`, `ToggleDryRun`) and
 //! results of effects (past tense: `ControllersLoaded`). Plain data, no behaviour.
 
+use std::sync::Arc;
+
 use crate::api::ApiError;
-use crate::domain::{Deprecation, Job, RunnerController, Session, Timestamp};
-use crate::effect::ReqId;
+use crate::audit::AuditEntry;
+use crate::domain::{
+    ControllerToken, ControllerUpdate, Deprecation, Job, NewToken, RunnerController, Scopes,
+    Session, Timestamp,
+};
+use crate::effect::{ReqId, ScopeChange};
 use crate::state::Pane;
 
 /// A key press inside a text field, already decoded by the keymap.
@@ -53,6 +59,16 @@ pub enum Action {
     /// `+`: extend the selected booking.
     Extend,
     Copy,
+    /// `r` in the detail: rotate the selected token.
+    Rotate,
+    /// `i` in the detail: add the instance scope.
+    AddInstanceScope,
+    /// `a` in the detail: scope a runner by id.
+    AddRunnerScope,
+    /// `z`: undo the last state or description change of this run.
+    Undo,
+    /// `:`: the command line.
+    CommandLine,
 
     // Inside dialogs.
     Edit(Edit),
@@ -80,6 +96,41 @@ pub enum Action {
     ControllerDeleted {
         id: i64,
         result: Result<(), ApiError>,
+    },
+    /// The controller changed on the server since the screen loaded it; nothing was sent.
+    ControllerChangedElsewhere {
+        id: i64,
+        update: ControllerUpdate,
+        server: RunnerController,
+    },
+    TokensLoaded {
+        req: ReqId,
+        id: i64,
+        result: Result<Vec<ControllerToken>, ApiError>,
+    },
+    ScopesLoaded {
+        req: ReqId,
+        id: i64,
+        result: Result<Scopes, ApiError>,
+    },
+    /// A token was created (`rotated: Some(old id)` when it replaced one).
+    TokenIssued {
+        id: i64,
+        rotated: Option<i64>,
+        result: Result<Arc<NewToken>, ApiError>,
+    },
+    TokenRevoked {
+        id: i64,
+        token_id: i64,
+        result: Result<(), ApiError>,
+    },
+    ScopeChanged {
+        id: i64,
+        change: ScopeChange,
+        result: Result<(), ApiError>,
+    },
+    AuditLoaded {
+        result: Result<Vec<AuditEntry>, String>,
     },
     SessionsLoaded {
         req: ReqId,

@@ -47,7 +47,12 @@ pub async fn run(setup: Setup) -> std::io::Result<()> {
             }
         }
     });
-    let runner = Runner::new(gitlab, vehaas, tx);
+    let runner = Runner::new(
+        gitlab,
+        vehaas,
+        crate::audit::AuditLog::default_location(),
+        tx,
+    );
     let state = State::new(Timestamp::now(), context, settings);
     let mut terminal = ratatui::init();
     let result = event_loop(&mut terminal, state, runner, rx).await;
@@ -112,6 +117,10 @@ async fn event_loop(
 fn perform(runner: &Runner, effect: Effect) -> std::io::Result<()> {
     match effect {
         Effect::Copy { text } => copy_osc52(&text),
+        Effect::CopySecret { token } => {
+            use secrecy::ExposeSecret;
+            copy_osc52(token.0.secret.expose_secret())
+        }
         other => {
             runner.run(other);
             Ok(())
@@ -121,8 +130,10 @@ fn perform(runner: &Runner, effect: Effect) -> std::io::Result<()> {
 
 /// OSC 52 puts text on the clipboard of the terminal, over SSH and tmux too.
 fn copy_osc52(text: &str) -> std::io::Result<()> {
-    let b64 = base64::engine::general_purpose::STANDARD.encode(text);
+    use zeroize::Zeroize;
+    let mut b64 = base64::engine::general_purpose::STANDARD.encode(text);
     let mut out = std::io::stdout();
-    write!(out, "\x1b]52;c;{b64}\x07")?;
-    out.flush()
+    let written = write!(out, "\x1b]52;c;{b64}\x07").and_then(|()| out.flush());
+    b64.zeroize();
+    written
 }

@@ -13,6 +13,8 @@ use crate::state::{Dialog, Pane, State};
 pub enum Scope {
     Global,
     Pane(Pane),
+    /// Only in a runner controller's detail.
+    Detail,
 }
 
 #[derive(Debug, Clone)]
@@ -252,11 +254,36 @@ pub fn bindings() -> &'static [Binding] {
     &BINDINGS
 }
 
-/// The bindings in force for a pane (read-only drops the mutating ones).
-pub fn active(focus: Pane, read_only: bool) -> impl Iterator<Item = &'static Binding> {
-    bindings().iter().filter(move |b| {
-        (b.scope == Scope::Global || b.scope == Scope::Pane(focus)) && !(read_only && b.mutating)
-    })
+/// The bindings in force for a pane (read-only drops the mutating ones). In a controller's
+/// detail its own bindings come first and shadow the pane's for the same key.
+pub fn active(
+    focus: Pane,
+    detail: bool,
+    read_only: bool,
+) -> impl Iterator<Item = &'static Binding> {
+    let in_detail = detail && focus == Pane::Controllers;
+    let detail_first = bindings()
+        .iter()
+        .filter(move |b| in_detail && b.scope == Scope::Detail);
+    let rest = bindings().iter().filter(move |b| {
+        let shadowed = in_detail
+            && bindings()
+                .iter()
+                .any(|d| d.scope == Scope::Detail && d.keys.iter().any(|k| b.keys.contains(k)));
+        (b.scope == Scope::Global || b.scope == Scope::Pane(focus)) && !shadowed
+    });
+    detail_first
+        .chain(rest)
+        .filter(move |b| !(read_only && b.mutating))
+}
+
+/// The bindings in force in this state.
+pub fn active_for(state: &State) -> impl Iterator<Item = &'static Binding> {
+    active(
+        state.focus,
+        state.controllers.detail.is_some(),
+        state.context.read_only,
+    )
 }
 
 pub fn key_label((code, mods): (KeyCode, KeyModifiers)) -> String {
@@ -304,7 +331,7 @@ pub fn map(state: &State, key: KeyEvent) -> Option<Action> {
     if let Some(d) = &state.dialog {
         return map_dialog(d, key);
     }
-    active(state.focus, state.context.read_only)
+    active_for(state)
         .find(|b| b.keys.iter().any(|k| matches(&key, *k)))
         .map(|b| b.action.clone())
 }
@@ -316,7 +343,7 @@ fn map_dialog(dialog: &Dialog, key: KeyEvent) -> Option<Action> {
             KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q' | '?') => Some(Action::Back),
             _ => None,
         },
-        Dialog::Confirm(_) => match key.code {
+        Dialog::Confirm(c) if c.typed.is_none() => match key.code {
             KeyCode::Char('y' | 'Y') => Some(Action::Answer(true)),
             KeyCode::Char('n' | 'N' | 'q') => Some(Action::Answer(false)),
             KeyCode::Enter => Some(Action::Submit),
@@ -335,7 +362,29 @@ fn map_dialog(dialog: &Dialog, key: KeyEvent) -> Option<Action> {
             KeyCode::Esc | KeyCode::Char('q') => Some(Action::Back),
             _ => None,
         },
-        Dialog::ControllerForm(_) | Dialog::RunnerForm(_) | Dialog::Extend(_) => match key.code {
+        Dialog::Secret { .. } => match key.code {
+            KeyCode::Char('c') => Some(Action::Copy),
+            KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') => Some(Action::Back),
+            _ => None,
+        },
+        Dialog::Log { .. } => match key.code {
+            KeyCode::Char('j') | KeyCode::Down => Some(Action::Down),
+            KeyCode::Char('k') | KeyCode::Up => Some(Action::Up),
+            KeyCode::PageDown => Some(Action::PageDown),
+            KeyCode::PageUp => Some(Action::PageUp),
+            KeyCode::Char('g') | KeyCode::Home => Some(Action::Top),
+            KeyCode::Char('G') | KeyCode::End => Some(Action::Bottom),
+            KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') => Some(Action::Back),
+            _ => None,
+        },
+        Dialog::Confirm(_) => match key.code {
+            KeyCode::Enter => Some(Action::Submit),
+            KeyCode::Esc => Some(Action::Back),
+            KeyCode::Backspace => Some(Action::Edit(Edit::Backspace)),
+            KeyCode::Char(ch) if !ctrl => Some(Action::Edit(Edit::Char(ch))),
+            _ => None,
+        },
+        Dialog::ControllerForm(_) | Dialog::RunnerForm(_) | Dialog::Text(_) => match key.code {
             KeyCode::Enter => Some(Action::Submit),
             KeyCode::Esc => Some(Action::Back),
             KeyCode::Tab | KeyCode::Down => Some(Action::NextField),
@@ -391,7 +440,7 @@ mod tests {
         }
         let ctrl_d = KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL);
         assert!(map(&s, ctrl_d).is_none());
-        assert!(active(Pane::Controllers, true).all(|b| !b.mutating));
+        assert!(active(Pane::Controllers, false, true).all(|b| !b.mutating));
         // Moving still works.
         assert!(matches!(
             map(&s, key(KeyCode::Char('j'))),
@@ -436,7 +485,7 @@ mod tests {
     fn n_means_a_runner_request_in_the_bookings_pane() {
         let mut s = state(false);
         s.focus = Pane::Bookings;
-        let b = active(Pane::Bookings, false)
+        let b = active(Pane::Bookings, false, false)
             .find(|b| b.keys.contains(&ch('n')))
             .expect("n bound");
         assert_eq!(b.description, "request a GitLab Runner on an assembly");

@@ -44,7 +44,7 @@ async fn run(cli: Cli) -> u8 {
             }
         };
     }
-    let (setup, warnings) = match setup::setup(&cli).await {
+    let (mut setup, warnings) = match setup::setup(&cli).await {
         Ok(s) => s,
         Err(e) => {
             eprintln!("runnerdeck: {e}");
@@ -56,8 +56,16 @@ async fn run(cli: Cli) -> u8 {
         tracing::warn!("{w}");
     }
     match cli.command {
-        Some(Command::Rc(cmd)) => headless::rc(&setup, cmd).await,
-        Some(Command::Bookings(cmd)) => headless::bookings(&setup, cmd).await,
+        Some(Command::Rc(cmd)) => {
+            let code = headless::rc(&setup, cmd).await;
+            headless::print_notices(&mut setup.notices);
+            code
+        }
+        Some(Command::Bookings(cmd)) => {
+            let code = headless::bookings(&setup, cmd).await;
+            headless::print_notices(&mut setup.notices);
+            code
+        }
         Some(Command::Simulate(_)) => 0,
         None => {
             if !std::io::stdout().is_terminal() {

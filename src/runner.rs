@@ -1,18 +1,25 @@
 //! Turns `Effect`s into API calls on tokio tasks and sends each result back as an `Action`.
-//! Owns the clients; never touches `State`, shares no lock with the UI.
+//! Owns the clients and the audit log; never touches `State`, shares no lock with the UI.
 
 use std::sync::Arc;
 
-use tokio::sync::mpsc::UnboundedSender;
+use serde_json::{Value, json};
+use tokio::sync::{OnceCell, mpsc::UnboundedSender};
 
 use crate::action::Action;
-use crate::api::{ApiError, GitLab, Vehaas};
-use crate::effect::Effect;
+use crate::api::{ApiError, GitLab, Meta, Vehaas};
+use crate::audit::{self, AuditEntry, AuditLog};
+use crate::domain::RunnerController;
+use crate::effect::{Effect, ScopeChange};
+use crate::headless::controller_json;
 
 #[derive(Clone)]
 pub struct Runner {
     gitlab: Arc<GitLab>,
     vehaas: Option<Arc<Vehaas>>,
+    audit: Option<AuditLog>,
+    /// The acting user for the audit log, asked once per run.
+    user: Arc<OnceCell<Option<String>>>,
     tx: UnboundedSender<Action>,
 }
 
@@ -23,92 +30,302 @@ fn no_vehaas() -> ApiError {
     }
 }
 
+/// One mutation, for the audit log.
+struct Record {
+    method: &'static str,
+    path: String,
+    before: Option<Value>,
+    after: Option<Value>,
+}
+
 impl Runner {
-    pub fn new(gitlab: GitLab, vehaas: Option<Vehaas>, tx: UnboundedSender<Action>) -> Self {
+    pub fn new(
+        gitlab: GitLab,
+        vehaas: Option<Vehaas>,
+        audit: Option<AuditLog>,
+        tx: UnboundedSender<Action>,
+    ) -> Self {
         Self {
             gitlab: Arc::new(gitlab),
             vehaas: vehaas.map(Arc::new),
+            audit,
+            user: Arc::new(OnceCell::new()),
             tx,
+        }
+    }
+
+    async fn user(&self) -> Option<String> {
+        self.user
+            .get_or_init(|| async { self.gitlab.current_user().await.ok().map(|u| u.username) })
+            .await
+            .clone()
+    }
+
+    /// Appends one line to the audit log; a failure to write is logged, never fatal.
+    async fn audit<T>(&self, base: &str, r: Record, result: &Result<(T, Meta), ApiError>) {
+        let Some(log) = &self.audit else { return };
+        let (status, request_id, error) = match result {
+            Ok((_, m)) => (m.status, m.request_id.clone(), None),
+            Err(e) => (e.status().unwrap_or(0), None, Some(e.to_string())),
+        };
+        let entry = AuditEntry {
+            time: AuditEntry::now(),
+            gitlab_url: base.to_string(),
+            user: self.user().await,
+            method: r.method.to_string(),
+            path: r.path,
+            before: r.before,
+            after: if result.is_ok() { r.after } else { None },
+            status,
+            request_id,
+            source: "tui".into(),
+            error,
+        };
+        if let Err(e) = log.append(&entry) {
+            tracing::error!("cannot write the audit log {}: {e}", log.path().display());
         }
     }
 
     /// Starts the effect; its result arrives later as an action. `Copy` is the app's business.
     pub fn run(&self, effect: Effect) {
-        let gl = self.gitlab.clone();
-        let vh = self.vehaas.clone();
-        let tx = self.tx.clone();
+        let this = self.clone();
         tokio::spawn(async move {
-            let action = match effect {
-                Effect::Copy { .. } => return,
-                Effect::LoadControllers { req } => Action::ControllersLoaded {
-                    req,
-                    result: gl.list_controllers().await,
-                },
-                Effect::LoadController { req, id } => Action::ControllerLoaded {
-                    req,
-                    result: gl.get_controller(id).await,
-                },
-                Effect::CreateController { description, state } => Action::ControllerCreated {
-                    result: gl
-                        .create_controller(description.as_deref(), Some(&state))
-                        .await,
-                },
-                Effect::UpdateController { id, update } => Action::ControllerUpdated {
-                    id,
-                    result: gl.update_controller(id, &update).await,
-                },
-                Effect::DeleteController {
-                    id,
-                    if_unmodified_since,
-                } => Action::ControllerDeleted {
-                    id,
-                    result: gl.delete_controller(id, if_unmodified_since).await,
-                },
-                Effect::LoadSessions { req } => Action::SessionsLoaded {
-                    req,
-                    result: match &vh {
-                        Some(v) => v.list_sessions().await,
-                        None => Err(no_vehaas()),
-                    },
-                },
-                Effect::RequestRunner { local_id, request } => Action::RunnerRequested {
-                    local_id,
-                    result: match &vh {
-                        Some(v) => v.request_runner(&request).await,
-                        None => Err(no_vehaas()),
-                    },
-                },
-                Effect::PollJob {
-                    local_id,
-                    job_id,
+            if let Some(action) = this.perform(effect).await {
+                // The app may have quit; then nobody needs the answer.
+                let _ = this.tx.send(action);
+            }
+        });
+    }
+
+    async fn perform(&self, effect: Effect) -> Option<Action> {
+        let gl = &self.gitlab;
+        let base = gl.base_url().to_string();
+        let ctl = |id: i64| format!("/api/v4/runner_controllers/{id}");
+        Some(match effect {
+            Effect::Copy { .. } | Effect::CopySecret { .. } => return None,
+            Effect::LoadControllers { req } => Action::ControllersLoaded {
+                req,
+                result: gl.list_controllers().await,
+            },
+            Effect::LoadController { req, id } => Action::ControllerLoaded {
+                req,
+                result: gl.get_controller(id).await,
+            },
+            Effect::CreateController { description, state } => {
+                let result = gl
+                    .create_controller_meta(description.as_deref(), Some(&state))
+                    .await;
+                let after = result.as_ref().ok().map(|(c, _)| controller_json(c));
+                let rec = Record {
+                    method: "POST",
+                    path: "/api/v4/runner_controllers".into(),
+                    before: None,
                     after,
-                } => {
-                    tokio::time::sleep(after).await;
-                    Action::JobPolled {
-                        local_id,
-                        result: match &vh {
-                            Some(v) => v.get_job(&job_id).await,
-                            None => Err(no_vehaas()),
-                        },
+                };
+                self.audit(&base, rec, &result).await;
+                Action::ControllerCreated {
+                    result: result.map(|(c, _)| c),
+                }
+            }
+            Effect::UpdateController {
+                id,
+                update,
+                expected,
+            } => {
+                let mut before: Option<RunnerController> = None;
+                if let Some(expected) = expected {
+                    match gl.get_controller(id).await {
+                        Ok(server) if server.updated_at != Some(expected) => {
+                            return Some(Action::ControllerChangedElsewhere { id, update, server });
+                        }
+                        Ok(server) => before = Some(server),
+                        Err(e) => return Some(Action::ControllerUpdated { id, result: Err(e) }),
                     }
                 }
-                Effect::ExtendSession { id, new_end } => Action::SessionExtended {
-                    result: match &vh {
-                        Some(v) => v.extend_session(&id, new_end).await,
+                let result = gl.update_controller_meta(id, &update).await;
+                let rec = Record {
+                    method: "PUT",
+                    path: ctl(id),
+                    before: before.as_ref().map(controller_json),
+                    after: result.as_ref().ok().map(|(c, _)| controller_json(c)),
+                };
+                self.audit(&base, rec, &result).await;
+                Action::ControllerUpdated {
+                    id,
+                    result: result.map(|(c, _)| c),
+                }
+            }
+            Effect::DeleteController {
+                id,
+                if_unmodified_since,
+            } => {
+                let before = gl
+                    .get_controller(id)
+                    .await
+                    .ok()
+                    .map(|c| controller_json(&c));
+                let result = gl
+                    .delete_controller_meta(id, if_unmodified_since)
+                    .await
+                    .map(|m| ((), m));
+                let rec = Record {
+                    method: "DELETE",
+                    path: ctl(id),
+                    before,
+                    after: None,
+                };
+                self.audit(&base, rec, &result).await;
+                Action::ControllerDeleted {
+                    id,
+                    result: result.map(|_| ()),
+                }
+            }
+            Effect::LoadTokens { req, id } => Action::TokensLoaded {
+                req,
+                id,
+                result: gl.list_tokens(id).await,
+            },
+            Effect::LoadScopes { req, id } => Action::ScopesLoaded {
+                req,
+                id,
+                result: gl.scopes(id).await,
+            },
+            Effect::CreateToken { id, description } => {
+                let result = gl.create_token_meta(id, description.as_deref()).await;
+                let rec = Record {
+                    method: "POST",
+                    path: format!("{}/tokens", ctl(id)),
+                    before: None,
+                    after: result.as_ref().ok().map(|(t, _)| audit::new_token_value(t)),
+                };
+                self.audit(&base, rec, &result).await;
+                Action::TokenIssued {
+                    id,
+                    rotated: None,
+                    result: result.map(|(t, _)| Arc::new(t)),
+                }
+            }
+            Effect::RotateToken { id, token_id } => {
+                let result = gl.rotate_token_meta(id, token_id).await;
+                let rec = Record {
+                    method: "POST",
+                    path: format!("{}/tokens/{token_id}/rotate", ctl(id)),
+                    before: Some(json!({ "id": token_id })),
+                    after: result.as_ref().ok().map(|(t, _)| audit::new_token_value(t)),
+                };
+                self.audit(&base, rec, &result).await;
+                Action::TokenIssued {
+                    id,
+                    rotated: Some(token_id),
+                    result: result.map(|(t, _)| Arc::new(t)),
+                }
+            }
+            Effect::RevokeToken { id, token_id } => {
+                let result = gl.revoke_token_meta(id, token_id).await.map(|m| ((), m));
+                let rec = Record {
+                    method: "DELETE",
+                    path: format!("{}/tokens/{token_id}", ctl(id)),
+                    before: Some(json!({ "id": token_id })),
+                    after: None,
+                };
+                self.audit(&base, rec, &result).await;
+                Action::TokenRevoked {
+                    id,
+                    token_id,
+                    result: result.map(|_| ()),
+                }
+            }
+            Effect::ChangeScope { id, change } => {
+                let (method, path, result) = match &change {
+                    ScopeChange::AddInstance => (
+                        "POST",
+                        format!("{}/scopes/instance", ctl(id)),
+                        gl.add_instance_scope_meta(id).await,
+                    ),
+                    ScopeChange::RemoveInstance => (
+                        "DELETE",
+                        format!("{}/scopes/instance", ctl(id)),
+                        gl.remove_instance_scope_meta(id).await,
+                    ),
+                    ScopeChange::AddRunner(r) => (
+                        "POST",
+                        format!("{}/scopes/runners/{r}", ctl(id)),
+                        gl.add_runner_scope_meta(id, *r).await,
+                    ),
+                    ScopeChange::RemoveRunner(r) => (
+                        "DELETE",
+                        format!("{}/scopes/runners/{r}", ctl(id)),
+                        gl.remove_runner_scope_meta(id, *r).await,
+                    ),
+                };
+                let result = result.map(|m| ((), m));
+                let rec = Record {
+                    method,
+                    path,
+                    before: None,
+                    after: None,
+                };
+                self.audit(&base, rec, &result).await;
+                Action::ScopeChanged {
+                    id,
+                    change,
+                    result: result.map(|_| ()),
+                }
+            }
+            Effect::LoadAudit => {
+                let log = self.audit.clone();
+                let result = tokio::task::spawn_blocking(move || match log {
+                    Some(log) => log
+                        .read_newest_first(500)
+                        .map_err(|e| format!("cannot read {}: {e}", log.path().display())),
+                    None => Err("no audit log: there is no state directory".to_string()),
+                })
+                .await
+                .unwrap_or_else(|e| Err(e.to_string()));
+                Action::AuditLoaded { result }
+            }
+            Effect::LoadSessions { req } => Action::SessionsLoaded {
+                req,
+                result: match &self.vehaas {
+                    Some(v) => v.list_sessions().await,
+                    None => Err(no_vehaas()),
+                },
+            },
+            Effect::RequestRunner { local_id, request } => Action::RunnerRequested {
+                local_id,
+                result: match &self.vehaas {
+                    Some(v) => v.request_runner(&request).await,
+                    None => Err(no_vehaas()),
+                },
+            },
+            Effect::PollJob {
+                local_id,
+                job_id,
+                after,
+            } => {
+                tokio::time::sleep(after).await;
+                Action::JobPolled {
+                    local_id,
+                    result: match &self.vehaas {
+                        Some(v) => v.get_job(&job_id).await,
                         None => Err(no_vehaas()),
                     },
-                    id,
+                }
+            }
+            Effect::ExtendSession { id, new_end } => Action::SessionExtended {
+                result: match &self.vehaas {
+                    Some(v) => v.extend_session(&id, new_end).await,
+                    None => Err(no_vehaas()),
                 },
-                Effect::ReleaseSession { id } => Action::SessionReleased {
-                    result: match &vh {
-                        Some(v) => v.release_session(&id).await,
-                        None => Err(no_vehaas()),
-                    },
-                    id,
+                id,
+            },
+            Effect::ReleaseSession { id } => Action::SessionReleased {
+                result: match &self.vehaas {
+                    Some(v) => v.release_session(&id).await,
+                    None => Err(no_vehaas()),
                 },
-            };
-            // The app may have quit; then nobody needs the answer.
-            let _ = tx.send(action);
-        });
+                id,
+            },
+        })
     }
 }

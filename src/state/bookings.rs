@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use tui_input::Input;
 
-use super::dialog::{self, Confirm, Dialog, Op, RunnerForm, TextForm};
+use super::dialog::{self, Confirm, Dialog, Op, RunnerForm, TextForm, TextPurpose};
 use super::{Level, Remote, State, unreachable};
 use crate::action::Action;
 use crate::api::ApiError;
@@ -251,12 +251,15 @@ pub(super) fn update(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
         Action::New => dialog::open_new(state),
         Action::Extend => {
             if let Some(s) = state.bookings.selected_session(now) {
-                state.dialog = Some(Dialog::Extend(TextForm {
+                state.dialog = Some(Dialog::Text(TextForm {
                     title: "Extend booking".into(),
                     label: format!("Extend {} on {} by", s.id, s.assembly_ref),
+                    field: "By".into(),
                     placeholder: "30m, 1h30m, 2h or PT45M".into(),
                     input: Input::default(),
-                    target: s.id.clone(),
+                    purpose: TextPurpose::Extend {
+                        session: s.id.clone(),
+                    },
                     error: None,
                 }));
             }
@@ -479,55 +482,39 @@ fn submit(state: &mut State, request: RunnerRequest, fx: &mut Vec<Effect>) {
     fx.push(Effect::RequestRunner { local_id, request });
 }
 
-pub(super) fn extend_form(
+/// The extend form's submit: the new end is the current end plus what was typed.
+pub(super) fn extend(
     state: &mut State,
-    mut f: TextForm,
-    action: &Action,
+    session: String,
+    value: &str,
     fx: &mut Vec<Effect>,
-) -> Option<Dialog> {
-    match action {
-        Action::Edit(e) => {
-            dialog::edit_input(&mut f.input, *e);
-            f.error = None;
-        }
-        Action::Submit => {
-            let by = match duration::parse_human(f.input.value()) {
-                Ok(d) => d,
-                Err(e) => {
-                    f.error = Some(e.to_string());
-                    return Some(Dialog::Extend(f));
-                }
-            };
-            let now = state.now;
-            let Some(s) = state
-                .bookings
-                .current(now)
-                .find(|s| s.id == f.target)
-                .cloned()
-            else {
-                state.flash(
-                    Level::Warn,
-                    format!("Booking {} is no longer current", f.target),
-                );
-                return None;
-            };
-            let base = s.end.unwrap_or(now);
-            let Ok(new_end) = base.checked_add(by) else {
-                f.error = Some("That is too long".into());
-                return Some(Dialog::Extend(f));
-            };
-            state.flash(
-                Level::Info,
-                format!(
-                    "Extending booking {} by {}…",
-                    s.id,
-                    duration::format_short(by)
-                ),
-            );
-            fx.push(Effect::ExtendSession { id: s.id, new_end });
-            return None;
-        }
-        _ => {}
-    }
-    Some(Dialog::Extend(f))
+) -> Result<(), String> {
+    let by = duration::parse_human(value).map_err(|e| e.to_string())?;
+    let now = state.now;
+    let Some(s) = state
+        .bookings
+        .current(now)
+        .find(|s| s.id == session)
+        .cloned()
+    else {
+        state.flash(
+            Level::Warn,
+            format!("Booking {session} is no longer current"),
+        );
+        return Ok(());
+    };
+    let base = s.end.unwrap_or(now);
+    let new_end = base
+        .checked_add(by)
+        .map_err(|_| "That is too long".to_string())?;
+    state.flash(
+        Level::Info,
+        format!(
+            "Extending booking {} by {}…",
+            s.id,
+            duration::format_short(by)
+        ),
+    );
+    fx.push(Effect::ExtendSession { id: s.id, new_end });
+    Ok(())
 }

@@ -1,22 +1,28 @@
 //! The runner controllers pane: the list (selection pinned by id), the detail, and every state,
 //! description, create and delete change, with the confirmations the safety rules ask for.
 
+use std::collections::BTreeMap;
+
 use tui_input::Input;
 
+use super::detail::{self, Detail};
 use super::dialog::{self, Confirm, ControllerForm, Dialog, FormMode, Op, StatePicker};
-use super::{Level, Remote, State, unreachable};
+use super::{Level, Remote, State, preview, unreachable};
 use crate::action::{Action, Edit};
 use crate::api::ApiError;
-use crate::domain::{ControllerState, ControllerUpdate, RunnerController};
+use crate::domain::{ControllerState, ControllerUpdate, RunnerController, Scopes, Timestamp};
 use crate::effect::{Effect, ReqId};
 
 pub const DESCRIPTION_MAX: usize = 1024;
 
-#[derive(Debug, Clone, Default)]
-pub struct Detail {
-    pub id: i64,
-    /// The fresh `GET /runner_controllers/:id` (it carries `connected`).
-    pub remote: Remote<RunnerController>,
+/// What a state means, in plain words.
+pub fn meaning(s: &ControllerState) -> &'static str {
+    match s {
+        ControllerState::Disabled => "receives no admission requests",
+        ControllerState::Enabled => "admit/reject decisions are enforced",
+        ControllerState::DryRun => "rejections are only logged by the job router, never enforced",
+        ControllerState::Other(_) => "a state this version of runnerdeck does not know",
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -26,6 +32,13 @@ pub struct Controllers {
     /// The selected controller, by id: a refresh never moves it.
     pub selected: Option<i64>,
     pub detail: Option<Detail>,
+    /// Scopes known per controller (from the detail or the background preview fetch).
+    pub scopes: BTreeMap<i64, Scopes>,
+    /// The scopes request in flight, if any: (request, controller).
+    pub scope_req: Option<(ReqId, i64)>,
+    /// Controllers whose scopes could not be read (not asked again in the background).
+    pub scopes_unavailable: std::collections::BTreeSet<i64>,
+    pub last_change: Option<LastChange>,
     /// Controllers with a change on the way (shown with an ellipsis).
     pub busy: Vec<i64>,
 }
@@ -128,7 +141,28 @@ fn loaded(state: &mut State, req: ReqId, result: Result<Vec<RunnerController>, A
     }
 }
 
+/// The last change of this run, for `z`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LastChange {
+    /// A state or description change: `before` is the row as it was shown.
+    Revertible {
+        before: RunnerController,
+        after: RunnerController,
+    },
+    /// Deletes and token changes: why `z` cannot help.
+    Irreversible(String),
+}
+
 pub(super) fn update(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
+    if detail::result(state, &action, fx) {
+        return;
+    }
+    if state.controllers.detail.is_some()
+        && state.dialog.is_none()
+        && detail::intent(state, &action, fx)
+    {
+        return;
+    }
     let read_only = state.context.read_only;
     match action {
         Action::ControllersLoaded { req, result } => loaded(state, req, result),
@@ -163,10 +197,25 @@ pub(super) fn update(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
             state.controllers.set_busy(id, false);
             match result {
                 Ok(c) => {
-                    state.flash(
-                        Level::Info,
-                        format!("Runner controller {} is now {}", label(&c), c.state),
-                    );
+                    let before = state
+                        .controllers
+                        .rows()
+                        .iter()
+                        .find(|r| r.id == id)
+                        .cloned();
+                    let text = match &before {
+                        Some(b) if b.state == c.state => {
+                            format!("Saved runner controller {} ({})", label(&c), c.state)
+                        }
+                        _ => format!("Runner controller {} is now {}", label(&c), c.state),
+                    };
+                    state.flash(Level::Info, text);
+                    if let Some(before) = before {
+                        state.controllers.last_change = Some(LastChange::Revertible {
+                            before,
+                            after: c.clone(),
+                        });
+                    }
                     update_detail(state, &c);
                     state.controllers.upsert(c);
                 }
@@ -176,6 +225,49 @@ pub(super) fn update(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
                     state.load_controllers(fx);
                 }
             }
+        }
+        Action::ControllerChangedElsewhere { id, update, server } => {
+            state.controllers.set_busy(id, false);
+            let shown = state
+                .controllers
+                .rows()
+                .iter()
+                .find(|r| r.id == id)
+                .cloned();
+            let tz = state.context.tz.clone();
+            let describe = |c: &RunnerController| {
+                format!(
+                    "state {}, description {}, updated {}",
+                    c.state,
+                    c.description
+                        .as_deref()
+                        .map_or("(none)".to_string(), |d| format!("\"{d}\"")),
+                    c.updated_at
+                        .map(|t| t
+                            .to_zoned(tz.clone())
+                            .strftime("%Y-%m-%d %H:%M:%S")
+                            .to_string())
+                        .unwrap_or_default()
+                )
+            };
+            let mut details = Vec::new();
+            if let Some(s) = &shown {
+                details.push(format!("On your screen: {}", describe(s)));
+            }
+            details.push(format!("On the server:  {}", describe(&server)));
+            details.push(format!("Your change:    {}", describe_update(&update)));
+            let confirm = Confirm::new(
+                "Changed by someone else",
+                format!("Runner controller {id} changed on the server since you loaded it. Apply your change anyway?"),
+                Op::Update {
+                    id,
+                    update,
+                    expected: server.updated_at,
+                },
+            )
+            .with_details(details);
+            state.controllers.upsert(server);
+            state.dialog = Some(Dialog::Confirm(confirm));
         }
         Action::ControllerDeleted { id, result } => {
             state.controllers.set_busy(id, false);
@@ -196,6 +288,10 @@ pub(super) fn update(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
                     {
                         state.controllers.detail = None;
                     }
+                    state.controllers.scopes.remove(&id);
+                    state.controllers.last_change = Some(LastChange::Irreversible(format!(
+                        "Deleting runner controller {id} cannot be undone"
+                    )));
                     state.flash(Level::Info, format!("Deleted runner controller {id}"));
                 }
                 Err(e) => {
@@ -210,7 +306,7 @@ pub(super) fn update(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
         Action::PageDown => state.controllers.move_by(10),
         Action::Top => state.controllers.select_index(0),
         Action::Bottom => state.controllers.select_index(usize::MAX),
-        Action::OpenDetail => open_detail(state, fx),
+        Action::OpenDetail => detail::open(state, fx),
         Action::Copy => {
             if let Some(id) = state.controllers.selected {
                 fx.push(Effect::Copy {
@@ -221,6 +317,7 @@ pub(super) fn update(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
         }
         _ if read_only => {}
         Action::New => dialog::open_new(state),
+        Action::Undo => undo(state),
         Action::EditDescription => {
             if let Some(c) = state.controllers.selected_controller() {
                 let form = ControllerForm {
@@ -249,7 +346,15 @@ pub(super) fn update(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
         Action::ToggleDryRun => toggle(state, fx),
         Action::Delete => {
             if let Some(c) = state.controllers.selected_controller() {
-                let confirm = Confirm::new(
+                let scopes = state.controllers.scopes.get(&c.id);
+                let mut details = vec![
+                    "Its tokens and scopes are deleted with it. This cannot be undone.".into(),
+                ];
+                let grave = preview::needs_typed_id(scopes);
+                if grave {
+                    details.push("It has the instance scope. Type its id to confirm.".into());
+                }
+                let mut confirm = Confirm::new(
                     "Delete",
                     format!("Delete runner controller {}?", label(c)),
                     Op::Delete {
@@ -257,14 +362,89 @@ pub(super) fn update(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
                         updated_at: c.updated_at,
                     },
                 )
-                .with_details(vec![
-                    "Its tokens and scopes are deleted with it. This cannot be undone.".into(),
-                ]);
+                .with_details(details);
+                if grave {
+                    confirm = confirm.require_typed(c.id.to_string());
+                }
                 state.dialog = Some(Dialog::Confirm(confirm));
             }
         }
         _ => {}
     }
+}
+
+fn describe_update(u: &ControllerUpdate) -> String {
+    let mut parts = Vec::new();
+    if let Some(s) = &u.state {
+        parts.push(format!("state {s}"));
+    }
+    match &u.description {
+        Some(Some(d)) => parts.push(format!("description \"{d}\"")),
+        Some(None) => parts.push("clear the description".into()),
+        None => {}
+    }
+    parts.join(", ")
+}
+
+/// `z`: reverts the last state or description change of this run, through a confirmation.
+fn undo(state: &mut State) {
+    let Some(change) = state.controllers.last_change.clone() else {
+        state.flash(Level::Info, "Nothing to undo in this run");
+        return;
+    };
+    let (before, after) = match change {
+        LastChange::Irreversible(why) => {
+            state.flash(Level::Warn, why);
+            return;
+        }
+        LastChange::Revertible { before, after } => (before, after),
+    };
+    let id = before.id;
+    let now = state
+        .controllers
+        .rows()
+        .iter()
+        .find(|c| c.id == id)
+        .cloned()
+        .unwrap_or(after);
+    let mut update = ControllerUpdate::default();
+    let mut details = Vec::new();
+    if before.state != now.state {
+        details.push(preview::change(&now.state, &before.state));
+        details.push(preview::impact(
+            &before.state,
+            state.controllers.scopes.get(&id),
+        ));
+        update.state = Some(before.state.clone());
+    }
+    if before.description != now.description {
+        details.push(format!(
+            "description back to {}",
+            before
+                .description
+                .as_deref()
+                .map_or("(none)".to_string(), |d| format!("\"{d}\""))
+        ));
+        update.description = Some(before.description.clone());
+    }
+    if details.is_empty() {
+        state.flash(
+            Level::Info,
+            format!("Runner controller {id} already looks as before"),
+        );
+        return;
+    }
+    let confirm = Confirm::new(
+        "Undo",
+        format!("Undo the last change of runner controller {}?", label(&now)),
+        Op::Update {
+            id,
+            update,
+            expected: now.updated_at,
+        },
+    )
+    .with_details(details);
+    state.dialog = Some(Dialog::Confirm(confirm));
 }
 
 fn update_detail(state: &mut State, c: &RunnerController) {
@@ -276,20 +456,6 @@ fn update_detail(state: &mut State, c: &RunnerController) {
     }
 }
 
-fn open_detail(state: &mut State, fx: &mut Vec<Effect>) {
-    let Some(id) = state.controllers.selected else {
-        return;
-    };
-    let req = state.next_id();
-    let mut remote = Remote {
-        data: state.controllers.selected_controller().cloned(),
-        ..Remote::default()
-    };
-    remote.start(req);
-    state.controllers.detail = Some(Detail { id, remote });
-    fx.push(Effect::LoadController { req, id });
-}
-
 /// `t`: disabled <-> dry_run at once; enabled -> dry_run asks first (it turns enforcement off).
 fn toggle(state: &mut State, fx: &mut Vec<Effect>) {
     let Some(c) = state.controllers.selected_controller().cloned() else {
@@ -299,18 +465,19 @@ fn toggle(state: &mut State, fx: &mut Vec<Effect>) {
         ControllerState::Disabled => set_state(state, c.id, ControllerState::DryRun, fx),
         ControllerState::DryRun => set_state(state, c.id, ControllerState::Disabled, fx),
         ControllerState::Enabled => {
+            let to = ControllerState::DryRun;
             let confirm = Confirm::new(
                 "Turn enforcement off",
                 format!("Set runner controller {} to dry_run?", label(&c)),
                 Op::SetState {
                     id: c.id,
                     from: c.state.clone(),
-                    to: ControllerState::DryRun,
+                    to: to.clone(),
                 },
             )
             .with_details(vec![
-                "enabled -> dry_run".into(),
-                "Rejections will only be logged by the job router, no longer enforced.".into(),
+                preview::change(&c.state, &to),
+                preview::impact(&to, state.controllers.scopes.get(&c.id)),
             ]);
             state.dialog = Some(Dialog::Confirm(confirm));
         }
@@ -324,7 +491,8 @@ fn toggle(state: &mut State, fx: &mut Vec<Effect>) {
     }
 }
 
-/// A state change chosen in the picker: anything ending in `enabled` asks first.
+/// A state change chosen in the picker: anything ending in `enabled` asks first, and enabling
+/// a controller with the instance scope asks for its id to be typed.
 pub(super) fn propose_state(
     state: &mut State,
     id: i64,
@@ -338,7 +506,13 @@ pub(super) fn propose_state(
         .find(|c| c.id == id)
         .cloned()?;
     if to == ControllerState::Enabled {
-        let confirm = Confirm::new(
+        let scopes = state.controllers.scopes.get(&id);
+        let grave = preview::needs_typed_id(scopes);
+        let mut details = vec![preview::change(&c.state, &to), preview::impact(&to, scopes)];
+        if grave {
+            details.push("It has the instance scope. Type its id to confirm.".into());
+        }
+        let mut confirm = Confirm::new(
             "Enforce admission",
             format!("Enable runner controller {}?", label(&c)),
             Op::SetState {
@@ -347,11 +521,10 @@ pub(super) fn propose_state(
                 to,
             },
         )
-        .with_details(vec![
-            format!("{} -> enabled", c.state),
-            "Its admit/reject decisions will be enforced: rejected jobs fail with job_router_failure."
-                .into(),
-        ]);
+        .with_details(details);
+        if grave {
+            confirm = confirm.require_typed(id.to_string());
+        }
         return Some(Dialog::Confirm(confirm));
     }
     set_state(state, id, to, fx);
@@ -359,23 +532,55 @@ pub(super) fn propose_state(
 }
 
 fn set_state(state: &mut State, id: i64, to: ControllerState, fx: &mut Vec<Effect>) {
-    state.controllers.set_busy(id, true);
+    let update = ControllerUpdate {
+        description: None,
+        state: Some(to.clone()),
+    };
     state.flash(
         Level::Info,
         format!("Setting runner controller {id} to {to}…"),
     );
+    send_update(state, id, update, fx);
+}
+
+/// Sends a change, asking the runner to check first that nobody else changed the controller
+/// since the screen loaded it.
+fn send_update(state: &mut State, id: i64, update: ControllerUpdate, fx: &mut Vec<Effect>) {
+    let expected = state
+        .controllers
+        .rows()
+        .iter()
+        .find(|c| c.id == id)
+        .and_then(|c| c.updated_at);
+    send_update_expecting(state, id, update, expected, fx);
+}
+
+fn send_update_expecting(
+    state: &mut State,
+    id: i64,
+    update: ControllerUpdate,
+    expected: Option<Timestamp>,
+    fx: &mut Vec<Effect>,
+) {
+    state.controllers.set_busy(id, true);
     fx.push(Effect::UpdateController {
         id,
-        update: ControllerUpdate {
-            description: None,
-            state: Some(to),
-        },
+        update,
+        expected,
     });
 }
 
 pub(super) fn execute(state: &mut State, op: Op, fx: &mut Vec<Effect>) {
     match op {
         Op::SetState { id, to, .. } => set_state(state, id, to, fx),
+        Op::Update {
+            id,
+            update,
+            expected,
+        } => {
+            state.flash(Level::Info, format!("Changing runner controller {id}…"));
+            send_update_expecting(state, id, update, expected, fx);
+        }
         Op::Create {
             description,
             state: s,
@@ -394,7 +599,8 @@ pub(super) fn execute(state: &mut State, op: Op, fx: &mut Vec<Effect>) {
                 if_unmodified_since: updated_at,
             });
         }
-        Op::Release { .. } => {}
+        Op::Release { .. } | Op::RotateToken { .. } | Op::RevokeToken { .. } | Op::Scope { .. } => {
+        }
     }
 }
 
@@ -448,15 +654,12 @@ pub(super) fn form(
                     execute(state, op, fx);
                 }
                 FormMode::EditDescription { id } => {
-                    state.controllers.set_busy(id, true);
                     state.flash(Level::Info, format!("Saving the description of {id}…"));
-                    fx.push(Effect::UpdateController {
-                        id,
-                        update: ControllerUpdate {
-                            description: Some(description),
-                            state: None,
-                        },
-                    });
+                    let update = ControllerUpdate {
+                        description: Some(description),
+                        state: None,
+                    };
+                    send_update(state, id, update, fx);
                 }
             }
             return None;

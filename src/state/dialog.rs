@@ -1,12 +1,15 @@
 //! Dialogs on top of the panes: help, confirmations (default No), the state picker and the
 //! forms. Input goes to the top dialog first; results of effects pass through untouched.
 
+use std::sync::Arc;
+
 use tui_input::{Input, InputRequest};
 
 use super::{Level, Pane, State, bookings, controllers};
 use crate::action::{Action, Edit};
-use crate::domain::{ControllerState, Timestamp};
-use crate::effect::Effect;
+use crate::audit::AuditEntry;
+use crate::domain::{ControllerState, ControllerUpdate, NewToken, Timestamp};
+use crate::effect::{Effect, ScopeChange};
 
 /// A change waiting for the administrator's yes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +30,24 @@ pub enum Op {
     Release {
         id: String,
     },
+    RotateToken {
+        id: i64,
+        token_id: i64,
+    },
+    RevokeToken {
+        id: i64,
+        token_id: i64,
+    },
+    Scope {
+        id: i64,
+        change: ScopeChange,
+    },
+    /// A state and/or description change sent as is (undo, or "apply anyway").
+    Update {
+        id: i64,
+        update: ControllerUpdate,
+        expected: Option<Timestamp>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -39,6 +60,31 @@ pub struct Confirm {
     pub op: Op,
     /// Which button is highlighted; starts on No.
     pub yes: bool,
+    /// For the gravest changes: the controller's id must be typed before yes counts.
+    pub typed: Option<TypedId>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TypedId {
+    pub expected: String,
+    pub input: Input,
+}
+
+impl Confirm {
+    /// Whether a yes would be accepted now.
+    pub fn armed(&self) -> bool {
+        self.typed
+            .as_ref()
+            .is_none_or(|t| t.input.value().trim() == t.expected)
+    }
+
+    pub fn require_typed(mut self, expected: impl Into<String>) -> Self {
+        self.typed = Some(TypedId {
+            expected: expected.into(),
+            input: Input::default(),
+        });
+        self
+    }
 }
 
 impl Confirm {
@@ -49,6 +95,7 @@ impl Confirm {
             details: Vec::new(),
             op,
             yes: false,
+            typed: None,
         }
     }
 
@@ -113,15 +160,32 @@ impl RunnerForm {
     pub const FIELDS: usize = 4;
 }
 
-/// A one-line form: how much longer a booking should last.
+/// What a one-line form is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TextPurpose {
+    /// How much longer a booking should last.
+    Extend {
+        session: String,
+    },
+    NewToken {
+        id: i64,
+    },
+    RunnerScope {
+        id: i64,
+    },
+    /// The `:` command line.
+    Command,
+}
+
+/// A one-line form.
 #[derive(Debug, Clone)]
 pub struct TextForm {
     pub title: String,
     pub label: String,
+    pub field: String,
     pub placeholder: String,
     pub input: Input,
-    /// The object it is about (a session id).
-    pub target: String,
+    pub purpose: TextPurpose,
     pub error: Option<String>,
 }
 
@@ -132,7 +196,17 @@ pub enum Dialog {
     StatePicker(StatePicker),
     ControllerForm(ControllerForm),
     RunnerForm(RunnerForm),
-    Extend(TextForm),
+    Text(TextForm),
+    /// A new token's secret, shown once; dropping the dialog wipes it.
+    Secret {
+        token: Arc<NewToken>,
+        rotated: Option<i64>,
+    },
+    /// The audit log, newest first (`None` while loading).
+    Log {
+        entries: Option<Result<Vec<AuditEntry>, String>>,
+        offset: usize,
+    },
 }
 
 pub(super) fn edit_input(input: &mut Input, e: Edit) {
@@ -165,6 +239,13 @@ fn is_result(a: &Action) -> bool {
             | Action::SessionExtended { .. }
             | Action::SessionReleased { .. }
             | Action::Deprecated(_)
+            | Action::ControllerChangedElsewhere { .. }
+            | Action::TokensLoaded { .. }
+            | Action::ScopesLoaded { .. }
+            | Action::TokenIssued { .. }
+            | Action::TokenRevoked { .. }
+            | Action::ScopeChanged { .. }
+            | Action::AuditLoaded { .. }
     )
 }
 
@@ -172,6 +253,21 @@ fn is_result(a: &Action) -> bool {
 pub(super) fn execute(state: &mut State, op: Op, fx: &mut Vec<Effect>) {
     match op {
         Op::Release { id } => bookings::release(state, id, fx),
+        Op::RotateToken { id, token_id } => {
+            state.flash(Level::Info, format!("Rotating token {token_id}…"));
+            fx.push(Effect::RotateToken { id, token_id });
+        }
+        Op::RevokeToken { id, token_id } => {
+            state.flash(Level::Info, format!("Revoking token {token_id}…"));
+            fx.push(Effect::RevokeToken { id, token_id });
+        }
+        Op::Scope { id, change } => {
+            state.flash(
+                Level::Info,
+                format!("Runner controller {id}: {}…", change.describe()),
+            );
+            fx.push(Effect::ChangeScope { id, change });
+        }
         op => controllers::execute(state, op, fx),
     }
 }
@@ -204,7 +300,35 @@ pub(super) fn handle(state: &mut State, action: &Action, fx: &mut Vec<Effect>) -
         Dialog::StatePicker(p) => picker(state, p, action, fx),
         Dialog::ControllerForm(f) => controllers::form(state, f, action, fx),
         Dialog::RunnerForm(f) => bookings::runner_form(state, f, action, fx),
-        Dialog::Extend(f) => bookings::extend_form(state, f, action, fx),
+        Dialog::Text(f) => text_form(state, f, action, fx),
+        Dialog::Secret { token, rotated } => match action {
+            Action::Copy => {
+                fx.push(Effect::CopySecret {
+                    token: crate::effect::SharedToken(Arc::clone(&token)),
+                });
+                state.flash(Level::Info, "Copied the token secret to the clipboard");
+                Some(Dialog::Secret { token, rotated })
+            }
+            Action::Submit => None,
+            _ => Some(Dialog::Secret { token, rotated }),
+        },
+        Dialog::Log { entries, offset } => {
+            let n = entries
+                .as_ref()
+                .and_then(|e| e.as_ref().ok())
+                .map_or(0, Vec::len);
+            let offset = match action {
+                Action::Down => (offset + 1).min(n.saturating_sub(1)),
+                Action::Up => offset.saturating_sub(1),
+                Action::PageDown => (offset + 10).min(n.saturating_sub(1)),
+                Action::PageUp => offset.saturating_sub(10),
+                Action::Top => 0,
+                Action::Bottom => n.saturating_sub(1),
+                Action::Submit | Action::Help => return true,
+                _ => offset,
+            };
+            Some(Dialog::Log { entries, offset })
+        }
     };
     true
 }
@@ -215,23 +339,129 @@ fn confirm(
     action: &Action,
     fx: &mut Vec<Effect>,
 ) -> Option<Dialog> {
-    match action {
-        Action::Answer(true) => {
-            execute(state, c.op, fx);
-            None
+    let yes = match action {
+        Action::Answer(true) => true,
+        Action::Answer(false) => return None,
+        Action::Submit => c.yes || c.typed.is_some(),
+        Action::Edit(e) if c.typed.is_some() => {
+            if let Some(t) = c.typed.as_mut() {
+                edit_input(&mut t.input, *e);
+            }
+            return Some(Dialog::Confirm(c));
         }
-        Action::Answer(false) => None,
-        Action::Submit if c.yes => {
-            execute(state, c.op, fx);
-            None
-        }
-        Action::Submit => None,
         Action::NextField | Action::PrevField | Action::Edit(Edit::Left | Edit::Right) => {
             c.yes = !c.yes;
-            Some(Dialog::Confirm(c))
+            return Some(Dialog::Confirm(c));
         }
-        _ => Some(Dialog::Confirm(c)),
+        _ => return Some(Dialog::Confirm(c)),
+    };
+    if !yes {
+        return None;
     }
+    if !c.armed() {
+        state.flash(
+            Level::Warn,
+            "Type the id exactly to confirm, or Esc to cancel",
+        );
+        return Some(Dialog::Confirm(c));
+    }
+    execute(state, c.op, fx);
+    None
+}
+
+fn text_form(
+    state: &mut State,
+    mut f: TextForm,
+    action: &Action,
+    fx: &mut Vec<Effect>,
+) -> Option<Dialog> {
+    match action {
+        Action::Edit(e) => {
+            edit_input(&mut f.input, *e);
+            f.error = None;
+            Some(Dialog::Text(f))
+        }
+        Action::Submit => {
+            let value = f.input.value().trim().to_string();
+            let result = match &f.purpose {
+                TextPurpose::Extend { session } => {
+                    bookings::extend(state, session.clone(), &value, fx)
+                }
+                TextPurpose::NewToken { id } => {
+                    if value.chars().count() > controllers::DESCRIPTION_MAX {
+                        Err("A token description takes at most 1024 characters".to_string())
+                    } else {
+                        state.flash(Level::Info, format!("Creating a token for {id}…"));
+                        fx.push(Effect::CreateToken {
+                            id: *id,
+                            description: Some(value).filter(|v| !v.is_empty()),
+                        });
+                        Ok(())
+                    }
+                }
+                TextPurpose::RunnerScope { id } => match value.parse::<i64>() {
+                    Ok(runner_id) if runner_id > 0 => {
+                        state.flash(Level::Info, format!("Scoping runner #{runner_id}…"));
+                        fx.push(Effect::ChangeScope {
+                            id: *id,
+                            change: ScopeChange::AddRunner(runner_id),
+                        });
+                        Ok(())
+                    }
+                    _ => Err(format!("{value:?} is not a runner id (a positive number)")),
+                },
+                TextPurpose::Command => command(state, &value, fx),
+            };
+            match result {
+                // A command may have opened a dialog of its own.
+                Ok(()) => state.dialog.take(),
+                Err(e) => {
+                    f.error = Some(e);
+                    Some(Dialog::Text(f))
+                }
+            }
+        }
+        _ => Some(Dialog::Text(f)),
+    }
+}
+
+/// The `:` command line.
+fn command(state: &mut State, line: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
+    match line.trim_start_matches(':').trim() {
+        "log" | "audit" => {
+            state.dialog = Some(Dialog::Log {
+                entries: None,
+                offset: 0,
+            });
+            fx.push(Effect::LoadAudit);
+        }
+        "rc" | "controllers" => state.focus = Pane::Controllers,
+        "bookings" | "vehaas" => state.focus = Pane::Bookings,
+        "readonly" | "read-only" => {
+            state.context.read_only = true;
+            state.flash(Level::Info, "Read-only for the rest of this run");
+        }
+        "q" | "quit" => state.quit = true,
+        other => {
+            return Err(format!(
+                "Unknown command {other:?}: try log, rc, bookings, readonly, q"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Opens the `:` command line.
+pub(super) fn open_command(state: &mut State) {
+    state.dialog = Some(Dialog::Text(TextForm {
+        title: "Command".into(),
+        label: "log (audit log) · rc · bookings · readonly · q".into(),
+        field: ":".into(),
+        placeholder: "log".into(),
+        input: Input::default(),
+        purpose: TextPurpose::Command,
+        error: None,
+    }));
 }
 
 fn picker(

@@ -2,14 +2,17 @@
 //! No I/O, no clock, no channels here: time arrives as `Action::Tick`, work leaves as `Effect`s.
 
 mod bookings;
-mod controllers;
+pub(crate) mod controllers;
+mod detail;
 mod dialog;
+pub mod preview;
 mod remote;
 
 use std::time::Duration;
 
 pub use bookings::{Bookings, PendingRequest, RequestPhase, Row as BookingRow, poll_delay};
-pub use controllers::{Controllers, Detail};
+pub use controllers::{Controllers, meaning};
+pub use detail::{Detail, DetailRow};
 pub use dialog::{
     Confirm, ControllerForm, Dialog, FormMode, Op, RunnerForm, StatePicker, TextForm,
 };
@@ -223,6 +226,22 @@ impl State {
         }
     }
 
+    /// Loads the scopes of the selected controller in the background, one request at a time,
+    /// so the toggle hint and the confirmations can say what a change will do.
+    fn preview_scopes(&mut self, fx: &mut Vec<Effect>) {
+        let Some(id) = self.controllers.selected else {
+            return;
+        };
+        if self.controllers.scope_req.is_some()
+            || self.controllers.scopes.contains_key(&id)
+            || self.controllers.scopes_unavailable.contains(&id)
+            || self.controllers.remote.data.is_none()
+        {
+            return;
+        }
+        detail::load_scopes(self, id, fx);
+    }
+
     fn tick(&mut self, now: Timestamp) -> Vec<Effect> {
         let before = self.now;
         self.now = now;
@@ -239,6 +258,7 @@ impl State {
             self.flash = None;
             self.dirty = true;
         }
+        self.preview_scopes(&mut fx);
         if let (Some(every), false) = (self.settings.refresh_every, self.paused) {
             let due = |at: Option<Timestamp>| {
                 at.is_none_or(|t| now.duration_since(t).unsigned_abs() >= every)
@@ -308,7 +328,19 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::ControllerLoaded { .. }
         | Action::ControllerCreated { .. }
         | Action::ControllerUpdated { .. }
-        | Action::ControllerDeleted { .. }) => controllers::update(state, a, &mut fx),
+        | Action::ControllerDeleted { .. }
+        | Action::ControllerChangedElsewhere { .. }
+        | Action::TokensLoaded { .. }
+        | Action::ScopesLoaded { .. }
+        | Action::TokenIssued { .. }
+        | Action::TokenRevoked { .. }
+        | Action::ScopeChanged { .. }) => controllers::update(state, a, &mut fx),
+        Action::AuditLoaded { result } => {
+            if let Some(Dialog::Log { entries, .. }) = state.dialog.as_mut() {
+                *entries = Some(result);
+            }
+        }
+        Action::CommandLine => dialog::open_command(state),
         a @ (Action::SessionsLoaded { .. }
         | Action::RunnerRequested { .. }
         | Action::JobPolled { .. }

@@ -68,6 +68,7 @@ fn set_state_effect(id: i64, to: S) -> Effect {
             description: None,
             state: Some(to),
         },
+        expected: Some(t0()),
     }
 }
 
@@ -449,17 +450,20 @@ fn successful_update_replaces_the_row() {
 
 #[test]
 fn tick_refreshes_when_due_and_only_then() {
+    let loads = |fx: &[Effect]| {
+        fx.iter()
+            .filter(|e| {
+                matches!(
+                    e,
+                    Effect::LoadControllers { .. } | Effect::LoadSessions { .. }
+                )
+            })
+            .count()
+    };
     let mut s = loaded(1);
     let every = s.settings.refresh_every.expect("auto-refresh on");
-    assert!(
-        update(
-            &mut s,
-            Action::Tick {
-                now: t0() + Duration::from_secs(1)
-            }
-        )
-        .is_empty()
-    );
+    let soon = t0() + Duration::from_secs(1);
+    assert_eq!(loads(&update(&mut s, Action::Tick { now: soon })), 0);
     // Bookings were never answered in this fixture, so only controllers are due.
     let fx = update(&mut s, Action::Tick { now: t0() + every });
     assert!(
@@ -469,15 +473,64 @@ fn tick_refreshes_when_due_and_only_then() {
     // Paused: nothing.
     let mut s = loaded(1);
     update(&mut s, Action::TogglePause);
-    assert!(
-        update(
-            &mut s,
-            Action::Tick {
-                now: t0() + every * 3
-            }
-        )
-        .is_empty()
+    let later = t0() + every * 3;
+    assert_eq!(loads(&update(&mut s, Action::Tick { now: later })), 0);
+}
+
+#[test]
+fn the_selected_controllers_scopes_load_in_the_background_once() {
+    let mut s = loaded(2);
+    let fx = update(&mut s, Action::Tick { now: t0() });
+    let Some(Effect::LoadScopes { req, id: 2 }) = fx
+        .iter()
+        .find(|e| matches!(e, Effect::LoadScopes { .. }))
+        .cloned()
+    else {
+        panic!("scopes of the selected controller: {fx:?}");
+    };
+    // One at a time.
+    let fx = update(&mut s, Action::Tick { now: t0() });
+    assert!(!fx.iter().any(|e| matches!(e, Effect::LoadScopes { .. })));
+    let scopes = crate::domain::Scopes {
+        instance: Some(Default::default()),
+        runners: vec![],
+    };
+    update(
+        &mut s,
+        Action::ScopesLoaded {
+            req,
+            id: 2,
+            result: Ok(scopes),
+        },
     );
+    let fx = update(&mut s, Action::Tick { now: t0() });
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::LoadScopes { .. })),
+        "cached"
+    );
+    // The preview now knows: enabling asks for the id to be typed.
+    update(&mut s, Action::PickState);
+    update(&mut s, Action::Top);
+    update(&mut s, Action::Down); // enabled
+    update(&mut s, Action::Submit);
+    let Some(Dialog::Confirm(c)) = &s.dialog else {
+        panic!("confirm");
+    };
+    assert!(
+        c.details
+            .iter()
+            .any(|d| d.contains("every job on the whole instance")),
+        "{:?}",
+        c.details
+    );
+    assert!(c.typed.is_some());
+    assert!(
+        update(&mut s, Action::Answer(true)).is_empty(),
+        "yes alone is not enough"
+    );
+    update(&mut s, Action::Edit(Edit::Char('2')));
+    let fx = update(&mut s, Action::Submit);
+    assert_eq!(fx, vec![set_state_effect(2, S::Enabled)]);
 }
 
 #[test]
@@ -523,7 +576,14 @@ fn read_only_ignores_mutating_intents() {
 fn esc_closes_the_detail_and_enter_loads_it() {
     let mut s = loaded(3);
     let fx = update(&mut s, Action::OpenDetail);
-    assert!(matches!(fx[..], [Effect::LoadController { id: 3, .. }]));
+    assert!(matches!(
+        fx[..],
+        [
+            Effect::LoadController { id: 3, .. },
+            Effect::LoadTokens { id: 3, .. },
+            Effect::LoadScopes { id: 3, .. }
+        ]
+    ));
     assert_eq!(s.controllers.detail.as_ref().map(|d| d.id), Some(3));
     update(&mut s, Action::Back);
     assert!(s.controllers.detail.is_none());
@@ -825,4 +885,297 @@ fn extend_conflict_shows_the_servers_reason() {
     );
     let f = s.flash.expect("flash");
     assert!(f.text.contains("booked by a.novak"), "{}", f.text);
+}
+
+// ---- detail, tokens, scopes, stale changes, undo ----
+
+fn token(id: i64) -> crate::domain::ControllerToken {
+    crate::domain::ControllerToken {
+        id,
+        runner_controller_id: 2,
+        description: Some("kas agent".into()),
+        last_used_at: None,
+        created_at: Some(t0()),
+        updated_at: Some(t0()),
+    }
+}
+
+fn detail_of_2() -> State {
+    let mut s = loaded(2);
+    let fx = update(&mut s, Action::OpenDetail);
+    for e in fx {
+        match e {
+            Effect::LoadTokens { req, id } => {
+                update(
+                    &mut s,
+                    Action::TokensLoaded {
+                        req,
+                        id,
+                        result: Ok(vec![token(10), token(11)]),
+                    },
+                );
+            }
+            Effect::LoadScopes { req, id } => {
+                let scopes = crate::domain::Scopes {
+                    instance: None,
+                    runners: vec![crate::domain::RunnerScope {
+                        runner_id: 3,
+                        created_at: None,
+                    }],
+                };
+                update(
+                    &mut s,
+                    Action::ScopesLoaded {
+                        req,
+                        id,
+                        result: Ok(scopes),
+                    },
+                );
+            }
+            _ => {}
+        }
+    }
+    s
+}
+
+#[test]
+fn rotating_a_token_asks_then_shows_the_secret_once() {
+    let mut s = detail_of_2();
+    let d = s.controllers.detail.as_ref().expect("detail");
+    assert_eq!(d.rows().len(), 3, "one runner scope and two tokens");
+    update(&mut s, Action::Down); // token 10
+    assert!(update(&mut s, Action::Rotate).is_empty());
+    let fx = update(&mut s, Action::Answer(true));
+    assert_eq!(
+        fx,
+        vec![Effect::RotateToken {
+            id: 2,
+            token_id: 10
+        }]
+    );
+    let secret = std::sync::Arc::new(crate::domain::NewToken {
+        token: token(12),
+        secret: secrecy::SecretString::from("glrct-FAKEFAKEFAKE".to_string()),
+    });
+    let fx = update(
+        &mut s,
+        Action::TokenIssued {
+            id: 2,
+            rotated: Some(10),
+            result: Ok(secret.clone()),
+        },
+    );
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::LoadTokens { id: 2, .. })),
+        "tokens reloaded"
+    );
+    assert!(matches!(
+        s.dialog,
+        Some(Dialog::Secret {
+            rotated: Some(10),
+            ..
+        })
+    ));
+    assert!(
+        s.flash
+            .as_ref()
+            .is_some_and(|f| f.text.contains("new token is 12"))
+    );
+    assert!(
+        !s.history.iter().any(|h| h.text.contains("glrct-")),
+        "the secret is never in a flash"
+    );
+    let fx = update(&mut s, Action::Copy);
+    assert!(matches!(fx[..], [Effect::CopySecret { .. }]));
+    drop(fx);
+    update(&mut s, Action::Back);
+    assert!(s.dialog.is_none());
+    assert_eq!(
+        std::sync::Arc::strong_count(&secret),
+        1,
+        "the state no longer holds the secret"
+    );
+}
+
+#[test]
+fn revoking_a_token_and_removing_a_scope_ask_first() {
+    let mut s = detail_of_2();
+    // Row 0 is the runner scope.
+    update(&mut s, Action::Delete);
+    let Some(Dialog::Confirm(c)) = &s.dialog else {
+        panic!("confirm");
+    };
+    assert_eq!(c.question, "Unscope runner #3 from runner controller 2?");
+    let fx = update(&mut s, Action::Answer(true));
+    assert_eq!(
+        fx,
+        vec![Effect::ChangeScope {
+            id: 2,
+            change: crate::effect::ScopeChange::RemoveRunner(3)
+        }]
+    );
+    update(&mut s, Action::Bottom); // token 11
+    update(&mut s, Action::Delete);
+    let fx = update(&mut s, Action::Answer(true));
+    assert_eq!(
+        fx,
+        vec![Effect::RevokeToken {
+            id: 2,
+            token_id: 11
+        }]
+    );
+}
+
+#[test]
+fn scope_conflicts_are_shown_in_gitlabs_words() {
+    let mut s = detail_of_2();
+    let msg = "Runner controller already has runner-level scopes. Remove them before adding instance-level scope.";
+    let fx = update(
+        &mut s,
+        Action::ScopeChanged {
+            id: 2,
+            change: crate::effect::ScopeChange::AddInstance,
+            result: Err(ApiError::Conflict {
+                message: msg.into(),
+            }),
+        },
+    );
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::LoadScopes { id: 2, .. }))
+    );
+    assert!(
+        s.flash.as_ref().is_some_and(|f| f.text.contains(msg)),
+        "{:?}",
+        s.flash
+    );
+}
+
+#[test]
+fn a_change_made_elsewhere_is_shown_and_asked_again() {
+    let mut s = loaded(2);
+    update(&mut s, Action::ToggleDryRun);
+    let mut server = controller(2, S::Enabled, "changed by someone");
+    server.updated_at = Some(t0() + Duration::from_secs(90));
+    let update_sent = ControllerUpdate {
+        description: None,
+        state: Some(S::DryRun),
+    };
+    update(
+        &mut s,
+        Action::ControllerChangedElsewhere {
+            id: 2,
+            update: update_sent.clone(),
+            server,
+        },
+    );
+    let Some(Dialog::Confirm(c)) = &s.dialog else {
+        panic!("asked again");
+    };
+    assert!(
+        c.details
+            .iter()
+            .any(|d| d.contains("On your screen: state disabled")),
+        "{:?}",
+        c.details
+    );
+    assert!(
+        c.details
+            .iter()
+            .any(|d| d.contains("On the server:  state enabled")),
+        "{:?}",
+        c.details
+    );
+    assert_eq!(
+        s.controllers.rows()[1].state,
+        S::Enabled,
+        "the row shows the server's truth"
+    );
+    let fx = update(&mut s, Action::Answer(true));
+    assert_eq!(
+        fx,
+        vec![Effect::UpdateController {
+            id: 2,
+            update: update_sent,
+            expected: Some(t0() + Duration::from_secs(90)),
+        }]
+    );
+}
+
+#[test]
+fn undo_reverts_the_last_state_change_through_a_confirmation() {
+    let mut s = loaded(2);
+    update(&mut s, Action::Undo);
+    assert!(
+        s.flash
+            .as_ref()
+            .is_some_and(|f| f.text.contains("Nothing to undo"))
+    );
+    update(&mut s, Action::ToggleDryRun);
+    let mut after = controller(2, S::DryRun, "fleet: arm64");
+    after.updated_at = Some(t0() + Duration::from_secs(5));
+    update(
+        &mut s,
+        Action::ControllerUpdated {
+            id: 2,
+            result: Ok(after),
+        },
+    );
+    assert!(update(&mut s, Action::Undo).is_empty());
+    let Some(Dialog::Confirm(c)) = &s.dialog else {
+        panic!("undo asks");
+    };
+    assert_eq!(c.details[0], "dry_run -> disabled");
+    let fx = update(&mut s, Action::Answer(true));
+    assert_eq!(
+        fx,
+        vec![Effect::UpdateController {
+            id: 2,
+            update: ControllerUpdate {
+                description: None,
+                state: Some(S::Disabled)
+            },
+            expected: Some(t0() + Duration::from_secs(5)),
+        }]
+    );
+}
+
+#[test]
+fn deletes_and_token_changes_cannot_be_undone() {
+    let mut s = loaded(2);
+    update(
+        &mut s,
+        Action::ControllerDeleted {
+            id: 2,
+            result: Ok(()),
+        },
+    );
+    update(&mut s, Action::Undo);
+    assert!(s.dialog.is_none());
+    assert!(
+        s.flash
+            .as_ref()
+            .is_some_and(|f| f.text.contains("cannot be undone"))
+    );
+}
+
+#[test]
+fn command_line_opens_the_audit_log() {
+    let mut s = loaded(1);
+    update(&mut s, Action::CommandLine);
+    for c in "log".chars() {
+        update(&mut s, Action::Edit(Edit::Char(c)));
+    }
+    let fx = update(&mut s, Action::Submit);
+    assert_eq!(fx, vec![Effect::LoadAudit]);
+    assert!(matches!(s.dialog, Some(Dialog::Log { entries: None, .. })));
+    update(&mut s, Action::AuditLoaded { result: Ok(vec![]) });
+    assert!(matches!(
+        s.dialog,
+        Some(Dialog::Log {
+            entries: Some(Ok(_)),
+            ..
+        })
+    ));
 }

@@ -2,13 +2,14 @@
 //! controller; the title carries count, spinner, data age and failures.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Cell, Paragraph, Row, Table, TableState, Wrap};
 
 use super::{View, fmt, focused, scroll, theme};
-use crate::domain::{ControllerState, RunnerController};
+use crate::domain::RunnerController;
+pub use crate::state::meaning;
 use crate::state::{Detail, Health, Pane, Remote, State};
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -105,6 +106,15 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
         frame.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), inner);
         return;
     }
+    let hint = toggle_hint(state);
+    let [inner, hint_area] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(u16::from(hint.is_some())),
+    ])
+    .areas(inner);
+    if let Some(h) = hint {
+        frame.render_widget(Paragraph::new(h), hint_area);
+    }
     let body_h = inner.height.saturating_sub(1) as usize;
     let selected = c.selected_index();
     view.controllers_offset = scroll(view.controllers_offset, selected, body_h, rows.len());
@@ -125,6 +135,35 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
         .row_highlight_style(theme::selected(focus));
     let mut ts = TableState::default().with_selected(selected.map(|s| s - off));
     frame.render_stateful_widget(table, inner, &mut ts);
+}
+
+/// What `t` would do to the selected controller, before anything is sent.
+fn toggle_hint(state: &State) -> Option<Line<'static>> {
+    use crate::domain::ControllerState as S;
+    let c = state.controllers.selected_controller()?;
+    let to = match c.state {
+        S::Disabled => S::DryRun,
+        S::DryRun => S::Disabled,
+        S::Enabled => S::DryRun,
+        S::Other(_) => return None,
+    };
+    let ask = if c.state == S::Enabled {
+        " (asks first)"
+    } else {
+        ""
+    };
+    let impact = crate::state::preview::impact(&to, state.controllers.scopes.get(&c.id));
+    Some(Line::from(vec![
+        Span::styled(
+            " t",
+            Style::new().fg(theme::ACCENT).add_modifier(Modifier::BOLD),
+        ),
+        Span::styled(
+            format!(" {}{ask}: ", crate::state::preview::change(&c.state, &to)),
+            theme::dim(),
+        ),
+        Span::styled(impact, theme::dim()),
+    ]))
 }
 
 fn row<'a>(state: &State, r: &'a RunnerController) -> Row<'a> {
@@ -149,16 +188,6 @@ fn row<'a>(state: &State, r: &'a RunnerController) -> Row<'a> {
         Cell::from(desc),
         Cell::from(Span::styled(updated, theme::dim())),
     ])
-}
-
-/// What a state means, in plain words.
-pub fn meaning(s: &ControllerState) -> &'static str {
-    match s {
-        ControllerState::Disabled => "receives no admission requests",
-        ControllerState::Enabled => "admit/reject decisions are enforced",
-        ControllerState::DryRun => "rejections are only logged by the job router, never enforced",
-        ControllerState::Other(_) => "a state this version of runnerdeck does not know",
-    }
 }
 
 fn render_detail(state: &State, d: &Detail, frame: &mut Frame, area: Rect, focus: bool) {
@@ -205,11 +234,118 @@ fn render_detail(state: &State, d: &Detail, frame: &mut Frame, area: Rect, focus
         Line::from(vec![key("Connected"), connected]),
         Line::from(vec![key("Created"), Span::raw(time(c.created_at))]),
         Line::from(vec![key("Updated"), Span::raw(time(c.updated_at))]),
-        Line::raw(""),
-        Line::from(Span::styled(
-            " t dry_run · s state · e edit · ctrl-d delete · esc back",
-            theme::dim(),
-        )),
     ];
+    let mut lines = lines;
+    let sel = theme::selected(focus);
+    let cursor = d.cursor;
+    let mut row = 0usize;
+    let mark = |spans: Vec<Span<'static>>, row: &mut usize| {
+        let line = Line::from(spans);
+        let line = if *row == cursor {
+            line.style(sel)
+        } else {
+            line
+        };
+        *row += 1;
+        line
+    };
+    lines.push(Line::raw(""));
+    let section = |name: &str, extra: String| {
+        Line::from(vec![
+            Span::styled(format!(" {name}"), theme::title()),
+            Span::styled(extra, theme::dim()),
+        ])
+    };
+    match (&d.scopes.data, &d.scopes.error) {
+        (Some(s), _) => {
+            lines.push(section("Scopes", String::new()));
+            if s.instance.is_none() && s.runners.is_empty() {
+                lines.push(Line::from(Span::styled(
+                    "   none: it receives no admission requests (i adds the instance scope, a a runner)",
+                    Style::new().fg(theme::AMBER),
+                )));
+            }
+            if let Some(i) = &s.instance {
+                let since = i
+                    .created_at
+                    .map(|t| format!("  since {}", fmt::date_time(t, tz)))
+                    .unwrap_or_default();
+                lines.push(mark(
+                    vec![
+                        Span::raw("   instance: every job on the instance".to_string()),
+                        Span::styled(since, theme::dim()),
+                    ],
+                    &mut row,
+                ));
+            }
+            for r in &s.runners {
+                let since = r
+                    .created_at
+                    .map(|t| format!("  since {}", fmt::date_time(t, tz)))
+                    .unwrap_or_default();
+                lines.push(mark(
+                    vec![
+                        Span::raw(format!("   runner #{}", r.runner_id)),
+                        Span::styled(since, theme::dim()),
+                    ],
+                    &mut row,
+                ));
+            }
+        }
+        (None, Some(e)) => {
+            lines.push(section("Scopes", String::new()));
+            lines.push(Line::from(Span::styled(
+                format!("   {}", e.message),
+                theme::health(Health::Failing),
+            )));
+        }
+        (None, None) => lines.push(section("Scopes", " loading…".into())),
+    }
+    lines.push(Line::raw(""));
+    match (&d.tokens.data, &d.tokens.error) {
+        (Some(tokens), _) => {
+            lines.push(section("Tokens", format!(" ({})", tokens.len())));
+            if tokens.is_empty() {
+                lines.push(Line::from(Span::styled(
+                    "   none (n creates one)",
+                    theme::dim(),
+                )));
+            }
+            for t in tokens {
+                let used = t
+                    .last_used_at
+                    .map(|u| format!("used {} ago", fmt::ago(state.now, u)))
+                    .unwrap_or_else(|| "never used".into());
+                let created = t
+                    .created_at
+                    .map(|c| format!("created {}", fmt::date_time(c, tz)))
+                    .unwrap_or_default();
+                lines.push(mark(
+                    vec![
+                        Span::raw(format!("   #{:<5} ", t.id)),
+                        Span::raw(format!(
+                            "{:<24} ",
+                            fmt::truncate(t.description.as_deref().unwrap_or("—"), 24)
+                        )),
+                        Span::styled(format!("{created}  {used}"), theme::dim()),
+                    ],
+                    &mut row,
+                ));
+            }
+        }
+        (None, Some(e)) => {
+            lines.push(section("Tokens", String::new()));
+            lines.push(Line::from(Span::styled(
+                format!("   {}", e.message),
+                theme::health(Health::Failing),
+            )));
+        }
+        (None, None) => lines.push(section("Tokens", " loading…".into())),
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::from(Span::styled(
+        " j/k select · n new token · r rotate · ctrl-d revoke/unscope · i instance · a runner · t/s state · esc back",
+        theme::dim(),
+    )));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }

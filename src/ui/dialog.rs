@@ -10,7 +10,8 @@ use tui_input::Input;
 
 use super::controllers::meaning;
 use super::theme;
-use crate::domain::ControllerState;
+use crate::audit::AuditEntry;
+use crate::domain::{ControllerState, NewToken};
 use crate::keymap;
 use crate::state::{
     Confirm, ControllerForm, Dialog, FormMode, RunnerForm, State, StatePicker, TextForm,
@@ -23,10 +24,12 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     match d {
         Dialog::Help => help(state, frame, area),
         Dialog::Confirm(c) => confirm(c, frame, area),
-        Dialog::StatePicker(p) => picker(p, frame, area),
+        Dialog::StatePicker(p) => picker(state, p, frame, area),
         Dialog::ControllerForm(f) => controller_form(f, frame, area),
         Dialog::RunnerForm(f) => runner_form(f, frame, area),
-        Dialog::Extend(f) => text_form(f, frame, area),
+        Dialog::Text(f) => text_form(f, frame, area),
+        Dialog::Secret { token, rotated } => secret(token, *rotated, frame, area),
+        Dialog::Log { entries, offset } => log(state, entries.as_ref(), *offset, frame, area),
     }
 }
 
@@ -61,7 +64,7 @@ fn help(state: &State, frame: &mut Frame, area: Rect) {
     let mut lines = Vec::new();
     let key_style = Style::new().fg(theme::ACCENT).add_modifier(Modifier::BOLD);
     let mut seen = Vec::new();
-    for b in keymap::active(state.focus, state.context.read_only) {
+    for b in keymap::active_for(state) {
         if seen.contains(&b.description) {
             continue;
         }
@@ -110,8 +113,28 @@ fn confirm(c: &Confirm, frame: &mut Frame, area: Rect) {
         lines.push(Line::raw(format!(" {d}")));
     }
     lines.push(Line::raw(""));
-    lines.push(buttons(c.yes));
-    let width = 68u16;
+    if let Some(t) = &c.typed {
+        let ok = c.armed();
+        let style = if ok {
+            Style::new().fg(Color::Green)
+        } else {
+            Style::new().fg(theme::AMBER)
+        };
+        lines.push(Line::from(vec![
+            Span::raw(format!(" Type {} to confirm: ", t.expected)),
+            Span::styled(
+                format!("{}▏", t.input.value()),
+                style.add_modifier(Modifier::BOLD),
+            ),
+        ]));
+        lines.push(Line::from(Span::styled(
+            " enter confirms once it matches · esc cancels",
+            theme::dim(),
+        )));
+    } else {
+        lines.push(buttons(c.yes));
+    }
+    let width = 72u16;
     let wrapped: u16 = lines
         .iter()
         .map(|l| l.width() as u16 / width.saturating_sub(4) + 1)
@@ -120,7 +143,7 @@ fn confirm(c: &Confirm, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
-fn picker(p: &StatePicker, frame: &mut Frame, area: Rect) {
+fn picker(state: &State, p: &StatePicker, frame: &mut Frame, area: Rect) {
     let mut lines = vec![
         Line::from(Span::styled(
             format!(
@@ -147,7 +170,10 @@ fn picker(p: &StatePicker, frame: &mut Frame, area: Rect) {
             Span::styled(format!("{current} {}", meaning(s)), theme::dim()),
         ]));
     }
-    let inner = popup(frame, area, 84, lines.len() as u16 + 2, "Set state", false);
+    lines.push(Line::raw(""));
+    let impact = crate::state::preview::impact(&p.choice(), state.controllers.scopes.get(&p.id));
+    lines.push(Line::from(Span::raw(format!(" {impact}"))));
+    let inner = popup(frame, area, 84, lines.len() as u16 + 3, "Set state", false);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
@@ -279,7 +305,94 @@ fn runner_form(f: &RunnerForm, frame: &mut Frame, area: Rect) {
 fn text_form(f: &TextForm, frame: &mut Frame, area: Rect) {
     let inner = popup(frame, area, 70, 5, &f.title, false);
     let rows = Layout::vertical([Constraint::Length(1); 3]).split(inner);
-    frame.render_widget(Paragraph::new(Span::raw(format!(" {}", f.label))), rows[0]);
-    field(frame, rows[1], "By", &f.input, &f.placeholder, true);
+    frame.render_widget(
+        Paragraph::new(Span::styled(format!(" {}", f.label), theme::dim())),
+        rows[0],
+    );
+    field(frame, rows[1], &f.field, &f.input, &f.placeholder, true);
     frame.render_widget(Paragraph::new(error_line(&f.error)), rows[2]);
+}
+
+/// A new token's secret, shown this once.
+fn secret(token: &NewToken, rotated: Option<i64>, frame: &mut Frame, area: Rect) {
+    use secrecy::ExposeSecret;
+    let title = match rotated {
+        Some(old) => format!("Token {old} rotated: new token {}", token.token.id),
+        None => format!("New token {}", token.token.id),
+    };
+    let lines = vec![
+        Line::from(Span::styled(
+            " Copy it now: it cannot be shown again.",
+            Style::new().fg(theme::AMBER).add_modifier(Modifier::BOLD),
+        )),
+        Line::raw(""),
+        Line::from(Span::styled(
+            format!(" {}", token.secret.expose_secret()),
+            Style::new().fg(Color::White).add_modifier(Modifier::BOLD),
+        )),
+        Line::raw(""),
+        Line::from(Span::styled(
+            " c copy (OSC 52) · esc close: the secret is wiped from memory and screen",
+            theme::dim(),
+        )),
+    ];
+    let inner = popup(frame, area, 78, lines.len() as u16 + 2, &title, true);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+fn log(
+    state: &State,
+    entries: Option<&Result<Vec<AuditEntry>, String>>,
+    offset: usize,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let w = area.width.saturating_sub(4);
+    let h = area.height.saturating_sub(2);
+    let inner = popup(frame, area, w, h, "Audit log (newest first)", false);
+    let lines: Vec<Line> = match entries {
+        None => vec![Line::from(Span::styled(" Loading…", theme::dim()))],
+        Some(Err(e)) => vec![Line::from(Span::styled(
+            format!(" {e}"),
+            theme::level(crate::state::Level::Error),
+        ))],
+        Some(Ok(list)) if list.is_empty() => vec![Line::from(Span::styled(
+            " No changes recorded yet.",
+            theme::dim(),
+        ))],
+        Some(Ok(list)) => list
+            .iter()
+            .skip(offset)
+            .take(inner.height as usize)
+            .map(|e| {
+                let ok = (200..300).contains(&e.status);
+                let status = Span::styled(
+                    format!(" {:>3} ", e.status),
+                    if ok {
+                        Style::new().fg(Color::Green)
+                    } else {
+                        theme::level(crate::state::Level::Error)
+                    },
+                );
+                let when = e.time.get(..19).unwrap_or(&e.time).replace('T', " ");
+                let who = e.user.as_deref().unwrap_or("?");
+                let mut spans = vec![
+                    Span::styled(format!(" {when}"), theme::dim()),
+                    status,
+                    Span::styled(format!("{:<6} ", e.method), theme::title()),
+                    Span::raw(e.path.clone()),
+                    Span::styled(format!("  by {who} ({})", e.source), theme::dim()),
+                ];
+                if let Some(err) = &e.error {
+                    spans.push(Span::styled(
+                        format!("  {err}"),
+                        theme::level(crate::state::Level::Error),
+                    ));
+                }
+                Line::from(spans)
+            })
+            .collect(),
+    };
+    let _ = state;
+    frame.render_widget(Paragraph::new(lines), inner);
 }

@@ -55,7 +55,7 @@ fn hint_line(state: &State, width: usize) -> Line<'static> {
         return Line::from(spans);
     }
     // Help and quit always fit; the others fill what is left, in keymap order.
-    let hints: Vec<(String, &str)> = keymap::active(state.focus, state.context.read_only)
+    let hints: Vec<(String, &str)> = keymap::active_for(state)
         .filter_map(|b| Some((keymap::key_label(*b.keys.first()?), b.hint?)))
         .collect();
     let cost = |(k, h): &(String, &str)| k.chars().count() + h.chars().count() + 3;

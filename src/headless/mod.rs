@@ -1,0 +1,167 @@
+//! The scripting verbs (`runnerdeck rc ...`, `runnerdeck bookings ...`): one JSON document or
+//! one table per call on stdout, the server's reason on stderr and a non-zero exit on failure.
+//! Every change is written to the audit log (also when it fails); a token secret is printed once,
+//! on stdout, by token create/rotate, and nowhere else.
+
+mod bookings;
+pub mod output;
+mod rc;
+
+use serde_json::Value;
+use tokio::sync::OnceCell;
+
+pub use output::{controller_json, print_table, session_json};
+
+use crate::api::{ApiError, GitLab, Meta};
+use crate::audit::{AuditEntry, AuditLog};
+use crate::cli::{BookingsCommand, RcCommand};
+use crate::domain::Deprecation;
+use crate::setup::Setup;
+
+/// Exit codes: 0 success, 1 the server refused or failed, 2 usage or configuration.
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_API: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+
+pub async fn rc(setup: &Setup, cmd: RcCommand) -> u8 {
+    rc::run(setup, cmd).await
+}
+
+pub async fn bookings(setup: &Setup, cmd: BookingsCommand) -> u8 {
+    bookings::run(setup, cmd).await
+}
+
+/// Prints the deprecation notices the servers sent during this run, once each, on stderr.
+pub fn print_notices(notices: &mut tokio::sync::mpsc::UnboundedReceiver<Deprecation>) {
+    let mut seen = Vec::new();
+    while let Ok(d) = notices.try_recv() {
+        if seen.contains(&d) {
+            continue;
+        }
+        eprintln!("runnerdeck: warning: {}", deprecation_text(&d));
+        seen.push(d);
+    }
+}
+
+fn deprecation_text(d: &Deprecation) -> String {
+    let mut s = format!("{} {} is deprecated", d.api, d.endpoint);
+    if let Some(since) = &d.since {
+        s.push_str(&format!(" since {since}"));
+    }
+    if let Some(sunset) = &d.sunset {
+        s.push_str(&format!(" and stops working on {sunset}"));
+    }
+    if let Some(w) = &d.warning {
+        s.push_str(&format!(": {w}"));
+    }
+    if let Some(link) = &d.link {
+        s.push_str(&format!(" (see {link})"));
+    }
+    s
+}
+
+/// The server's reason on stderr; exit 1.
+fn fail(e: &ApiError) -> u8 {
+    eprintln!("runnerdeck: {e}");
+    EXIT_API
+}
+
+/// A usage mistake found after parsing; exit 2.
+fn usage(msg: &str) -> u8 {
+    eprintln!("runnerdeck: {msg}");
+    EXIT_USAGE
+}
+
+/// Refuses changes in read-only mode (`--read-only` or the config's `read_only`).
+fn writable(setup: &Setup) -> Result<(), u8> {
+    if setup.context.read_only {
+        return Err(usage(
+            "read-only mode: changes are disabled (drop --read-only or the config's read_only)",
+        ));
+    }
+    Ok(())
+}
+
+/// A change about to be recorded: where, what, and the object before and after.
+struct Change {
+    /// The GitLab or veHaaS address.
+    url: String,
+    method: &'static str,
+    path: String,
+    before: Option<Value>,
+    after: Option<Value>,
+}
+
+/// Writes audit entries for this run (source "cli"); the acting user is asked once.
+struct Auditor<'a> {
+    log: Option<AuditLog>,
+    gitlab: &'a GitLab,
+    user: OnceCell<Option<String>>,
+}
+
+impl<'a> Auditor<'a> {
+    /// The default log; none for `--demo` (changes to the simulator are not worth keeping).
+    fn new(setup: &'a Setup) -> Self {
+        let log = if setup.context.demo {
+            None
+        } else {
+            let log = AuditLog::default_location();
+            if log.is_none() {
+                eprintln!(
+                    "runnerdeck: warning: no state directory: this change is not audited (set RUNNERDECK_STATE_DIR)"
+                );
+            }
+            log
+        };
+        Self {
+            log,
+            gitlab: &setup.gitlab,
+            user: OnceCell::new(),
+        }
+    }
+
+    async fn user(&self) -> Option<String> {
+        self.user
+            .get_or_init(|| async {
+                self.gitlab
+                    .current_user()
+                    .await
+                    .ok()
+                    .map(|u| u.username)
+                    .filter(|u| !u.is_empty())
+            })
+            .await
+            .clone()
+    }
+
+    /// Appends one entry for `change` with the outcome; a log that cannot be written is a
+    /// warning, not a failure of the change.
+    async fn record(&self, change: Change, outcome: Result<&Meta, &ApiError>) {
+        let Some(log) = &self.log else {
+            return;
+        };
+        let (status, request_id, error) = match outcome {
+            Ok(meta) => (meta.status, meta.request_id.clone(), None),
+            Err(e) => (e.status().unwrap_or(0), None, Some(e.to_string())),
+        };
+        let entry = AuditEntry {
+            time: AuditEntry::now(),
+            gitlab_url: change.url,
+            user: self.user().await,
+            method: change.method.to_string(),
+            path: change.path,
+            before: change.before,
+            after: change.after,
+            status,
+            request_id,
+            source: "cli".into(),
+            error,
+        };
+        if let Err(e) = log.append(&entry) {
+            eprintln!(
+                "runnerdeck: warning: cannot write the audit log {}: {e}",
+                log.path().display()
+            );
+        }
+    }
+}
