@@ -50,7 +50,7 @@ pub async fn run(setup: Setup) -> std::io::Result<()> {
     let runner = Runner::new(
         gitlab,
         vehaas,
-        crate::audit::AuditLog::default_location(),
+        crate::audit::AuditLog::for_run(context.demo),
         tx,
     );
     let state = State::new(Timestamp::now(), context, settings);

@@ -72,6 +72,16 @@ impl AuditLog {
     }
 
     /// `dirs::state_dir()/audit.jsonl` (`RUNNERDECK_STATE_DIR` overrides the dir).
+    /// The log of this run: the state dir's, or for `--demo` one in the temp dir, so that
+    /// changes to the simulator never mix with real ones yet `:log` still shows them.
+    pub fn for_run(demo: bool) -> Option<Self> {
+        if demo {
+            let dir = std::env::temp_dir().join(format!("runnerdeck-demo-{}", std::process::id()));
+            return Some(Self::at(dir.join(FILE_NAME)));
+        }
+        Self::default_location()
+    }
+
     pub fn default_location() -> Option<Self> {
         crate::dirs::state_dir().map(|d| Self::at(d.join(FILE_NAME)))
     }

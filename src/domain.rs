@@ -213,6 +213,8 @@ pub struct Job {
     pub gitlab_runner_tag: Option<String>,
     pub created_at: Option<Timestamp>,
     pub updated_at: Option<Timestamp>,
+    /// Why a failed job failed, as the server said it (`error` or `detail`).
+    pub error: Option<String>,
 }
 
 /// A request for a GitLab Runner on a booked assembly (`POST /api/v2.0/jobs`).

@@ -215,6 +215,62 @@ static BINDINGS: LazyLock<Vec<Binding>> = LazyLock::new(|| {
             G,
         ),
         b(
+            vec![ch('n')],
+            Action::New,
+            Some("new token"),
+            "create a token (detail)",
+            true,
+            Scope::Detail,
+        ),
+        b(
+            vec![ch('r')],
+            Action::Rotate,
+            Some("rotate"),
+            "rotate the selected token (detail)",
+            true,
+            Scope::Detail,
+        ),
+        b(
+            vec![(KeyCode::Char('d'), CTRL)],
+            Action::Delete,
+            Some("revoke/unscope"),
+            "revoke the selected token or remove the selected scope (detail)",
+            true,
+            Scope::Detail,
+        ),
+        b(
+            vec![ch('i')],
+            Action::AddInstanceScope,
+            Some("instance scope"),
+            "add the instance scope (detail)",
+            true,
+            Scope::Detail,
+        ),
+        b(
+            vec![ch('a')],
+            Action::AddRunnerScope,
+            Some("runner scope"),
+            "scope a runner by id (detail)",
+            true,
+            Scope::Detail,
+        ),
+        b(
+            vec![ch('z')],
+            Action::Undo,
+            None,
+            "undo the last state or description change (asks first)",
+            true,
+            rc,
+        ),
+        b(
+            vec![ch(':')],
+            Action::CommandLine,
+            None,
+            "command line: log (audit log), rc, bookings, readonly, q",
+            false,
+            G,
+        ),
+        b(
             vec![ch('c')],
             Action::Copy,
             None,
@@ -492,6 +548,31 @@ mod tests {
         assert!(matches!(
             map(&s, key(KeyCode::Char('+'))),
             Some(Action::Extend)
+        ));
+    }
+
+    #[test]
+    fn the_detail_binds_token_keys_and_ctrl_d_revokes_there() {
+        let mut s = state(false);
+        s.controllers.detail = Some(crate::state::Detail::default());
+        let b = active_for(&s)
+            .find(|b| b.keys.contains(&(KeyCode::Char('d'), CTRL)))
+            .expect("ctrl-d bound");
+        assert_eq!(b.scope, Scope::Detail);
+        assert!(matches!(
+            map(&s, key(KeyCode::Char('r'))),
+            Some(Action::Rotate)
+        ));
+        assert!(matches!(
+            map(&s, key(KeyCode::Char('i'))),
+            Some(Action::AddInstanceScope)
+        ));
+        // Outside the detail, r means nothing.
+        s.controllers.detail = None;
+        assert!(map(&s, key(KeyCode::Char('r'))).is_none());
+        assert!(matches!(
+            map(&s, key(KeyCode::Char(':'))),
+            Some(Action::CommandLine)
         ));
     }
 

@@ -82,6 +82,26 @@ pub(crate) struct JobDto {
     created_at: Option<Timestamp>,
     #[serde(default, deserialize_with = "lenient::opt_time")]
     updated_at: Option<Timestamp>,
+    #[serde(default)]
+    error: Option<Value>,
+    #[serde(default)]
+    detail: Option<Value>,
+}
+
+/// A reason given as text, or as FastAPI's list of `{msg}` objects.
+fn reason(v: Option<Value>) -> Option<String> {
+    match v? {
+        Value::String(s) if !s.trim().is_empty() => Some(s),
+        Value::Array(items) => {
+            let msgs: Vec<String> = items
+                .iter()
+                .filter_map(|i| i.get("msg").and_then(Value::as_str).map(str::to_string))
+                .collect();
+            (!msgs.is_empty()).then(|| msgs.join("; "))
+        }
+        Value::Object(o) => o.get("message").and_then(Value::as_str).map(str::to_string),
+        _ => None,
+    }
 }
 
 impl JobDto {
@@ -99,6 +119,7 @@ impl JobDto {
             gitlab_runner_tag: self.gitlab_runner_tag,
             created_at: self.created_at,
             updated_at: self.updated_at,
+            error: reason(self.error).or_else(|| reason(self.detail)),
         })
     }
 }

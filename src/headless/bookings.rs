@@ -219,11 +219,13 @@ async fn wait(vehaas: &Vehaas, mut job: Job, output: Output) -> u8 {
         }
     }
     if job.state == JobState::Failed {
+        let why = job.error.clone().unwrap_or_else(|| {
+            let asm = job.assembly_ref.as_deref().unwrap_or("the assembly");
+            format!("veHaaS could not book {asm}")
+        });
         eprintln!(
-            "runnerdeck: job {} failed: veHaaS could not book {} (see `runnerdeck bookings status {}`)",
-            job.job_id,
-            job.assembly_ref.as_deref().unwrap_or("the assembly"),
-            job.job_id
+            "runnerdeck: job {} failed: {why} (see `runnerdeck bookings status {}`)",
+            job.job_id, job.job_id
         );
         return EXIT_API;
     }

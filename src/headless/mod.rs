@@ -100,19 +100,14 @@ struct Auditor<'a> {
 }
 
 impl<'a> Auditor<'a> {
-    /// The default log; none for `--demo` (changes to the simulator are not worth keeping).
+    /// The log of this run (`--demo` keeps its own, away from real changes).
     fn new(setup: &'a Setup) -> Self {
-        let log = if setup.context.demo {
-            None
-        } else {
-            let log = AuditLog::default_location();
-            if log.is_none() {
-                eprintln!(
-                    "runnerdeck: warning: no state directory: this change is not audited (set RUNNERDECK_STATE_DIR)"
-                );
-            }
-            log
-        };
+        let log = AuditLog::for_run(setup.context.demo);
+        if log.is_none() {
+            eprintln!(
+                "runnerdeck: warning: no state directory: this change is not audited (set RUNNERDECK_STATE_DIR)"
+            );
+        }
         Self {
             log,
             gitlab: &setup.gitlab,

@@ -369,10 +369,15 @@ fn polled(state: &mut State, local_id: u64, result: Result<Job, ApiError>, fx: &
                     state.load_sessions(fx);
                 }
                 JobState::Failed => {
-                    r.phase = RequestPhase::Failed("the job failed".into());
+                    let why = r
+                        .job
+                        .as_ref()
+                        .and_then(|j| j.error.clone())
+                        .unwrap_or_else(|| "the job failed".into());
+                    r.phase = RequestPhase::Failed(why.clone());
                     state.flash(
                         Level::Error,
-                        format!("The runner request for {assembly} failed (job {job_id})"),
+                        format!("The runner request for {assembly} failed (job {job_id}): {why}"),
                     );
                     state.load_sessions(fx);
                 }

@@ -705,6 +705,7 @@ fn runner_request_form_refuses_a_bad_duration_with_the_reason() {
 }
 
 fn job(state: JobState, tag: Option<&str>) -> Job {
+    let failed = state == JobState::Failed;
     Job {
         job_id: "job-1".into(),
         state,
@@ -713,6 +714,7 @@ fn job(state: JobState, tag: Option<&str>) -> Job {
         gitlab_runner_tag: tag.map(str::to_string),
         created_at: None,
         updated_at: None,
+        error: failed.then(|| "HIL-BENCH-01 is on stock".to_string()),
     }
 }
 
@@ -811,6 +813,12 @@ fn failed_job_is_shown_failed_and_not_polled_again() {
         s.bookings.requests[0].phase,
         RequestPhase::Failed(_)
     ));
+    let flash = s.flash.as_ref().expect("flash");
+    assert!(
+        flash.text.contains("HIL-BENCH-01 is on stock"),
+        "the server's reason: {}",
+        flash.text
+    );
 }
 
 #[test]

@@ -268,7 +268,7 @@ fn render_detail(state: &State, d: &Detail, frame: &mut Frame, area: Rect, focus
             if let Some(i) = &s.instance {
                 let since = i
                     .created_at
-                    .map(|t| format!("  since {}", fmt::date_time(t, tz)))
+                    .map(|t| format!("  since {}", fmt::date(t, tz)))
                     .unwrap_or_default();
                 lines.push(mark(
                     vec![
@@ -281,7 +281,7 @@ fn render_detail(state: &State, d: &Detail, frame: &mut Frame, area: Rect, focus
             for r in &s.runners {
                 let since = r
                     .created_at
-                    .map(|t| format!("  since {}", fmt::date_time(t, tz)))
+                    .map(|t| format!("  since {}", fmt::date(t, tz)))
                     .unwrap_or_default();
                 lines.push(mark(
                     vec![
@@ -318,14 +318,14 @@ fn render_detail(state: &State, d: &Detail, frame: &mut Frame, area: Rect, focus
                     .unwrap_or_else(|| "never used".into());
                 let created = t
                     .created_at
-                    .map(|c| format!("created {}", fmt::date_time(c, tz)))
+                    .map(|c| format!("created {}", fmt::date(c, tz)))
                     .unwrap_or_default();
                 lines.push(mark(
                     vec![
                         Span::raw(format!("   #{:<5} ", t.id)),
                         Span::raw(format!(
-                            "{:<24} ",
-                            fmt::truncate(t.description.as_deref().unwrap_or("—"), 24)
+                            "{:<20} ",
+                            fmt::truncate(t.description.as_deref().unwrap_or("—"), 20)
                         )),
                         Span::styled(format!("{created}  {used}"), theme::dim()),
                     ],
@@ -344,8 +344,12 @@ fn render_detail(state: &State, d: &Detail, frame: &mut Frame, area: Rect, focus
     }
     lines.push(Line::raw(""));
     lines.push(Line::from(Span::styled(
-        " j/k select · n new token · r rotate · ctrl-d revoke/unscope · i instance · a runner · t/s state · esc back",
+        " j/k select · n new token · r rotate · ctrl-d revoke/unscope",
         theme::dim(),
     )));
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    lines.push(Line::from(Span::styled(
+        " i instance scope · a runner scope · t/s state · esc back",
+        theme::dim(),
+    )));
+    frame.render_widget(Paragraph::new(lines), inner);
 }

@@ -43,6 +43,11 @@ pub fn date_time(t: Timestamp, tz: &TimeZone) -> String {
         .to_string()
 }
 
+/// A date in the display zone: "2026-11-22".
+pub fn date(t: Timestamp, tz: &TimeZone) -> String {
+    t.to_zoned(tz.clone()).strftime("%Y-%m-%d").to_string()
+}
+
 /// Until `end`, or "ended" once it is past.
 pub fn until(now: Timestamp, end: Timestamp) -> String {
     let secs = end.duration_since(now).as_secs();
