@@ -365,7 +365,13 @@ fn deprecated(state: &mut State, d: Deprecation) {
     if let Some(w) = &d.warning {
         text.push_str(&format!(" ({w})"));
     }
-    if state.banner.as_deref() == Some(text.as_str()) {
+    // Once per API and run: the first notice says it; later endpoints of the same API only
+    // reach the log (the app logs every notice).
+    if state
+        .banner
+        .as_deref()
+        .is_some_and(|b| b.starts_with(&d.api))
+    {
         return;
     }
     state.banner = Some(text.clone());

@@ -620,8 +620,15 @@ fn deprecation_is_shown_once() {
     );
     assert!(banner.contains("30 Jun 2027"), "{banner}");
     let before = s.history.len();
-    update(&mut s, Action::Deprecated(d));
+    update(&mut s, Action::Deprecated(d.clone()));
     assert_eq!(s.history.len(), before, "not flashed twice");
+    let other_endpoint = Deprecation {
+        endpoint: "GET /api/v2.0/jobs/{job_id}".into(),
+        ..d
+    };
+    update(&mut s, Action::Deprecated(other_endpoint));
+    assert_eq!(s.history.len(), before, "once per API, not per endpoint");
+    assert_eq!(s.banner.as_deref(), Some(banner.as_str()));
 }
 
 // ---- bookings ----

@@ -2,7 +2,7 @@
 //! a live "ends in" countdown computed from the tick (no extra requests).
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
 
@@ -39,6 +39,15 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
         };
         frame.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), inner);
         return;
+    }
+    let footer = selected_line(state, &rows);
+    let [inner, footer_area] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(u16::from(footer.is_some())),
+    ])
+    .areas(inner);
+    if let Some(line) = footer {
+        frame.render_widget(Paragraph::new(line), footer_area);
     }
     let wide = inner.width >= 90;
     let compact = inner.width < 64;
@@ -142,7 +151,7 @@ fn session_row<'a>(state: &State, s: &'a Session, wide: bool, compact: bool) -> 
 fn request_row(p: &PendingRequest, wide: bool, compact: bool) -> Row<'static> {
     let (text, style) = match &p.phase {
         RequestPhase::Submitting => (
-            "requesting".to_string(),
+            "sending".to_string(),
             theme::job_state(&crate::domain::JobState::Queued),
         ),
         RequestPhase::Polling => {
@@ -151,10 +160,10 @@ fn request_row(p: &PendingRequest, wide: bool, compact: bool) -> Row<'static> {
                 .as_ref()
                 .map(|j| j.state.clone())
                 .unwrap_or(crate::domain::JobState::Queued);
-            (format!("job {st}"), theme::job_state(&st))
+            (st.to_string(), theme::job_state(&st))
         }
         RequestPhase::Finished => (
-            "runner ready".to_string(),
+            "ready".to_string(),
             theme::job_state(&crate::domain::JobState::Finished),
         ),
         RequestPhase::Failed(_) => (
@@ -186,4 +195,44 @@ fn request_row(p: &PendingRequest, wide: bool, compact: bool) -> Row<'static> {
     cells.push(Cell::from(duration::format_short(p.request.duration)));
     cells.push(Cell::from(tag));
     Row::new(cells)
+}
+
+/// Everything about the selected row on one line: who, when (start -> end), the tag.
+fn selected_line(state: &State, rows: &[BRow<'_>]) -> Option<Line<'static>> {
+    let b = &state.bookings;
+    let row = rows.get(b.selected_index(rows)?)?;
+    let tz = &state.context.tz;
+    let text = match row {
+        BRow::Session(s) => {
+            let when = match (s.start, s.end) {
+                (Some(a), Some(e)) => format!("{} -> {}", fmt::date_time(a, tz), fmt::clock(e, tz)),
+                (None, Some(e)) => format!("until {}", fmt::date_time(e, tz)),
+                _ => "no end given".into(),
+            };
+            let tag = s.gitlab_runner_tag.as_deref().unwrap_or("no runner");
+            format!(
+                " {} · {} · {when} · {tag}",
+                s.id,
+                s.owner.as_deref().unwrap_or("unknown owner")
+            )
+        }
+        BRow::Request(p) => {
+            let job = p
+                .job
+                .as_ref()
+                .map(|j| format!("job {} {}", j.job_id, j.state))
+                .unwrap_or_else(|| "not sent yet".into());
+            let queue = if p.request.put_in_queue {
+                "queued if busy"
+            } else {
+                "fails if busy"
+            };
+            format!(
+                " request · {} for {} · {job} · {queue}",
+                p.request.assembly_ref,
+                duration::format_short(p.request.duration)
+            )
+        }
+    };
+    Some(Line::from(Span::styled(text, theme::dim())))
 }
