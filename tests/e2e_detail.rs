@@ -165,7 +165,10 @@ fn rotating_a_token_shows_the_new_secret_once_and_audits_without_it() {
         .find(|l| l.contains(&path))
         .expect("the rotation line");
     assert!(line.contains("\"status\":200"), "{line}");
-    assert!(!text.contains("glrct-"), "a token secret in the audit log:\n{text}");
+    assert!(
+        !text.contains("glrct-"),
+        "a token secret in the audit log:\n{text}"
+    );
     assert!(!text.contains(&secret), "the new secret in the audit log");
     assert!(
         !text.contains(env.sim.gitlab_token()),
