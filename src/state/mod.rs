@@ -2,6 +2,7 @@
 //! No I/O, no clock, no channels here: time arrives as `Action::Tick`, work leaves as `Effect`s.
 
 mod bookings;
+mod controller_form;
 pub(crate) mod controllers;
 mod detail;
 mod dialog;
