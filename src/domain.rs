@@ -156,9 +156,11 @@ pub struct Session {
 }
 
 impl Session {
-    /// "Active bookings": active or scheduled, and ending after `now`.
+    /// "Active bookings": active or scheduled, and ending after `now`. A state unknown to
+    /// runnerdeck counts too: hiding a booking the server still runs would be worse than
+    /// showing a state we cannot name.
     pub fn is_current(&self, now: Timestamp) -> bool {
-        matches!(self.state, SessionState::Active | SessionState::Scheduled)
+        !matches!(self.state, SessionState::Ended | SessionState::Released)
             && self.end.is_none_or(|end| end > now)
     }
 }

@@ -74,7 +74,7 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
             vec!["ASSEMBLY", "STATE", "ENDS IN", "RUNNER TAG"],
             vec![
                 Constraint::Length(assembly_w),
-                Constraint::Length(9),
+                Constraint::Length(11),
                 Constraint::Length(7),
                 Constraint::Fill(1),
             ],
@@ -93,7 +93,7 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
             vec![
                 Constraint::Length(assembly_w),
                 Constraint::Fill(1),
-                Constraint::Length(10),
+                Constraint::Length(11),
                 Constraint::Length(5),
                 Constraint::Length(5),
                 Constraint::Length(8),
@@ -106,7 +106,7 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
             vec![
                 Constraint::Length(assembly_w),
                 Constraint::Fill(1),
-                Constraint::Length(9),
+                Constraint::Length(11),
                 Constraint::Length(7),
                 Constraint::Fill(2),
             ],
