@@ -128,6 +128,11 @@ impl AuditLog {
     }
 }
 
+/// The path a veHaaS session call went to (its configured template filled in).
+pub fn session_path(template: &str, id: &str) -> String {
+    template.replace("{id}", id).replace("{job_id}", id)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -291,13 +291,32 @@ impl Runner {
                     None => Err(no_vehaas()),
                 },
             },
-            Effect::RequestRunner { local_id, request } => Action::RunnerRequested {
-                local_id,
-                result: match &self.vehaas {
-                    Some(v) => v.request_runner(&request).await,
-                    None => Err(no_vehaas()),
-                },
-            },
+            Effect::RequestRunner { local_id, request } => {
+                let Some(v) = &self.vehaas else {
+                    return Some(Action::RunnerRequested {
+                        local_id,
+                        result: Err(no_vehaas()),
+                    });
+                };
+                let result = v.request_runner_meta(&request).await;
+                let rec = Record {
+                    method: "POST",
+                    path: v.paths().jobs.clone(),
+                    before: None,
+                    after: Some(json!({
+                        "assembly_ref": request.assembly_ref,
+                        "duration": crate::duration::format_iso(request.duration),
+                        "provider_url": request.provider_url,
+                        "put_in_queue": request.put_in_queue,
+                        "job_id": result.as_ref().ok().map(|(j, _)| j.job_id.clone()),
+                    })),
+                };
+                self.audit(v.base_url(), rec, &result).await;
+                Action::RunnerRequested {
+                    local_id,
+                    result: result.map(|(j, _)| j),
+                }
+            }
             Effect::PollJob {
                 local_id,
                 job_id,
@@ -312,20 +331,46 @@ impl Runner {
                     },
                 }
             }
-            Effect::ExtendSession { id, new_end } => Action::SessionExtended {
-                result: match &self.vehaas {
-                    Some(v) => v.extend_session(&id, new_end).await,
-                    None => Err(no_vehaas()),
-                },
-                id,
-            },
-            Effect::ReleaseSession { id } => Action::SessionReleased {
-                result: match &self.vehaas {
-                    Some(v) => v.release_session(&id).await,
-                    None => Err(no_vehaas()),
-                },
-                id,
-            },
+            Effect::ExtendSession { id, new_end } => {
+                let Some(v) = &self.vehaas else {
+                    return Some(Action::SessionExtended {
+                        id,
+                        result: Err(no_vehaas()),
+                    });
+                };
+                let result = v.extend_session_meta(&id, new_end).await;
+                let rec = Record {
+                    method: "PATCH",
+                    path: audit::session_path(&v.paths().session, &id),
+                    before: None,
+                    after: Some(json!({ "id": id, "end": new_end.to_string() })),
+                };
+                self.audit(v.base_url(), rec, &result).await;
+                Action::SessionExtended {
+                    result: result.map(|(s, _)| s),
+                    id,
+                }
+            }
+            Effect::ReleaseSession { id } => {
+                let Some(v) = &self.vehaas else {
+                    return Some(Action::SessionReleased {
+                        id,
+                        result: Err(no_vehaas()),
+                    });
+                };
+                let result = v.release_session_meta(&id).await.map(|m| ((), m));
+                let rec = Record {
+                    method: "POST",
+                    path: audit::session_path(&v.paths().release, &id),
+                    before: Some(json!({ "id": id })),
+                    after: None,
+                };
+                self.audit(v.base_url(), rec, &result).await;
+                Action::SessionReleased {
+                    result: result.map(|_| ()),
+                    id,
+                }
+            }
         })
     }
 }

@@ -10,6 +10,7 @@ use super::output::{
 };
 use super::{Auditor, Change, EXIT_API, EXIT_USAGE, fail, usage, writable};
 use crate::api::{ApiError, Vehaas};
+use crate::audit::session_path;
 use crate::cli::{BookingsCommand, Output};
 use crate::domain::{Job, JobState, RunnerRequest, Session, Timestamp};
 use crate::duration::format_short;
@@ -238,11 +239,6 @@ async fn find_session(vehaas: &Vehaas, id: &str) -> Result<Option<Session>, ApiE
         .await?
         .into_iter()
         .find(|s| s.id == id))
-}
-
-/// The path a session call went to, for the audit log.
-fn session_path(template: &str, id: &str) -> String {
-    template.replace("{id}", id).replace("{job_id}", id)
 }
 
 async fn extend(setup: &Setup, vehaas: &Vehaas, id: &str, by: Duration, output: Output) -> u8 {
