@@ -307,6 +307,17 @@ fn a_failed_refresh_keeps_the_rows() {
     let mut tui = start(&env);
     let (_, _, some_desc) = find(&env, "enabled");
     assert!(tui.screen_text().contains(&some_desc));
+    // The scopes of the selected controller load in the background (for the change preview);
+    // let that happen first so the armed fault meets the refresh, not that request.
+    wait_until(
+        || {
+            env.sim
+                .requests()
+                .iter()
+                .any(|r| r.path.starts_with(LIST_PATH) && r.path.ends_with("/scopes"))
+        },
+        "the background scopes request",
+    );
     env.sim
         .faults()
         .fail_next_matching(LIST_PATH, 1, Fault::Status(500));
