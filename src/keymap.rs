@@ -29,6 +29,12 @@ pub struct Binding {
     pub scope: Scope,
 }
 
+impl Binding {
+    fn action_is_open_detail(&self) -> bool {
+        matches!(self.action, Action::OpenDetail)
+    }
+}
+
 const NONE: KeyModifiers = KeyModifiers::NONE;
 const CTRL: KeyModifiers = KeyModifiers::CONTROL;
 
@@ -326,7 +332,9 @@ pub fn active(
             && bindings()
                 .iter()
                 .any(|d| d.scope == Scope::Detail && d.keys.iter().any(|k| b.keys.contains(k)));
-        (b.scope == Scope::Global || b.scope == Scope::Pane(focus)) && !shadowed
+        // Enter opens the detail; inside it there is nothing more to open.
+        let pointless = in_detail && b.action_is_open_detail();
+        (b.scope == Scope::Global || b.scope == Scope::Pane(focus)) && !shadowed && !pointless
     });
     detail_first
         .chain(rest)
