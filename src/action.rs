@@ -69,6 +69,8 @@ pub enum Action {
     Undo,
     /// `:`: the command line.
     CommandLine,
+    /// `/`: filter the focused pane.
+    Filter,
 
     // Inside dialogs.
     Edit(Edit),

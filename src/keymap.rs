@@ -261,6 +261,14 @@ static BINDINGS: LazyLock<Vec<Binding>> = LazyLock::new(|| {
             Scope::Detail,
         ),
         b(
+            vec![ch('/')],
+            Action::Filter,
+            Some("filter"),
+            "filter the pane (substring, case-insensitive; ! inverts; esc clears)",
+            false,
+            G,
+        ),
+        b(
             vec![ch('z')],
             Action::Undo,
             None,

@@ -69,6 +69,26 @@ impl Row<'_> {
             Row::Session(s) => s.gitlab_runner_tag.as_deref(),
         }
     }
+
+    /// What the filter searches, in lower case.
+    fn haystack(&self) -> String {
+        match self {
+            Row::Request(r) => format!(
+                "{} request {}",
+                r.request.assembly_ref,
+                r.tag().unwrap_or_default()
+            ),
+            Row::Session(s) => format!(
+                "{} {} {} {} {}",
+                s.id,
+                s.assembly_ref,
+                s.owner.as_deref().unwrap_or_default(),
+                s.state,
+                s.gitlab_runner_tag.as_deref().unwrap_or_default()
+            ),
+        }
+        .to_lowercase()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -80,6 +100,7 @@ pub struct Bookings {
     /// Selected row key: a session id or `request:N`.
     pub selected: Option<String>,
     pub requests: Vec<PendingRequest>,
+    pub filter: Option<super::Filter>,
 }
 
 /// Polls start at about 1 s and grow to 10 s.
@@ -96,6 +117,7 @@ impl Bookings {
             requested_at: None,
             selected: None,
             requests: Vec::new(),
+            filter: None,
         }
     }
 
@@ -118,10 +140,12 @@ impl Bookings {
         })
     }
 
+    /// Requests, then current sessions by end, that pass the filter.
     pub fn rows(&self, now: Timestamp) -> Vec<Row<'_>> {
         self.visible_requests(now)
             .map(Row::Request)
             .chain(self.current(now).map(Row::Session))
+            .filter(|r| self.filter.as_ref().is_none_or(|f| f.keeps(&r.haystack())))
             .collect()
     }
 
@@ -156,7 +180,7 @@ impl Bookings {
         self.requests.iter_mut().find(|r| r.local_id == local_id)
     }
 
-    fn keep_selection_valid(&mut self, now: Timestamp) {
+    pub(super) fn keep_selection_valid(&mut self, now: Timestamp) {
         let rows = self.rows(now);
         if self.selected_index(&rows).is_none() {
             self.selected = rows.first().map(|r| r.key());

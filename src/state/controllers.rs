@@ -7,6 +7,7 @@ use tui_input::Input;
 
 use super::detail::{self, Detail};
 use super::dialog::{self, Confirm, ControllerForm, Dialog, FormMode, Op, StatePicker};
+use super::filter::Filter;
 use super::{Level, Remote, State, preview, unreachable};
 use crate::action::Action;
 use crate::api::ApiError;
@@ -41,33 +42,80 @@ pub struct Controllers {
     pub last_change: Option<LastChange>,
     /// Controllers with a change on the way (shown with an ellipsis).
     pub busy: Vec<i64>,
+    pub filter: Option<Filter>,
+    /// Indices into `rows()` that pass the filter (ascending); `None` when unfiltered.
+    /// Kept up to date by the reducer so a frame never scans every row.
+    view: Option<Vec<usize>>,
 }
 
 impl Controllers {
+    /// Every controller, in id order.
     pub fn rows(&self) -> &[RunnerController] {
         self.remote.data.as_deref().unwrap_or(&[])
     }
 
+    /// How many rows pass the filter.
+    pub fn visible_len(&self) -> usize {
+        self.view.as_ref().map_or(self.rows().len(), Vec::len)
+    }
+
+    /// The `i`-th visible row.
+    pub fn visible(&self, i: usize) -> Option<&RunnerController> {
+        match &self.view {
+            None => self.rows().get(i),
+            Some(v) => v.get(i).and_then(|r| self.rows().get(*r)),
+        }
+    }
+
+    /// Position of the selected controller among the visible rows.
     pub fn selected_index(&self) -> Option<usize> {
         let id = self.selected?;
-        self.rows().binary_search_by_key(&id, |c| c.id).ok()
+        let at = self.rows().binary_search_by_key(&id, |c| c.id).ok()?;
+        match &self.view {
+            None => Some(at),
+            Some(v) => v.binary_search(&at).ok(),
+        }
     }
 
     pub fn selected_controller(&self) -> Option<&RunnerController> {
-        self.selected_index().map(|i| &self.rows()[i])
+        self.selected_index().and_then(|i| self.visible(i))
     }
 
     fn select_index(&mut self, i: usize) {
-        let rows = self.rows();
-        if rows.is_empty() {
-            self.selected = None;
+        let n = self.visible_len();
+        self.selected = if n == 0 {
+            None
         } else {
-            self.selected = Some(rows[i.min(rows.len() - 1)].id);
+            self.visible(i.min(n - 1)).map(|c| c.id)
+        };
+    }
+
+    /// Sets the filter (empty clears it) and keeps the selection if it still shows.
+    pub(super) fn set_filter(&mut self, text: Option<&str>) {
+        self.filter = text.map(Filter::new).filter(|f| !f.text.is_empty());
+        self.refilter();
+    }
+
+    fn refilter(&mut self) {
+        let keep = self.selected;
+        self.view = match &self.filter {
+            Some(f) if !f.is_empty() => Some(
+                self.rows()
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| f.keeps(&haystack(c)))
+                    .map(|(i, _)| i)
+                    .collect(),
+            ),
+            _ => None,
+        };
+        if keep.is_none() || self.selected_index().is_none() {
+            self.select_index(0);
         }
     }
 
     fn move_by(&mut self, delta: isize) {
-        let n = self.rows().len();
+        let n = self.visible_len();
         if n == 0 {
             return;
         }
@@ -83,14 +131,26 @@ impl Controllers {
         rows.sort_by_key(|c| c.id);
         let keep = self.selected;
         self.remote.data = Some(rows);
+        self.view = None;
+        let selection_shows = |s: &mut Self| {
+            s.refilter_keeping();
+            s.selected_index().is_some()
+        };
         match keep {
-            Some(id) if self.rows().binary_search_by_key(&id, |c| c.id).is_ok() => {}
+            Some(_) if selection_shows(self) => {}
             Some(id) => {
                 let at = old_index.unwrap_or_else(|| self.rows().partition_point(|c| c.id < id));
                 self.select_index(at);
             }
             None => self.select_index(0),
         }
+    }
+
+    /// Recomputes the view without touching the selection.
+    fn refilter_keeping(&mut self) {
+        let keep = self.selected;
+        self.refilter();
+        self.selected = keep;
     }
 
     fn upsert(&mut self, c: RunnerController) {
@@ -102,6 +162,14 @@ impl Controllers {
             }
             Err(i) => rows.insert(i, c),
         }
+        self.refilter_keeping();
+    }
+
+    fn remove(&mut self, id: i64) {
+        if let Some(rows) = self.remote.data.as_mut() {
+            rows.retain(|c| c.id != id);
+        }
+        self.refilter_keeping();
     }
 
     fn set_busy(&mut self, id: i64, on: bool) {
@@ -110,6 +178,17 @@ impl Controllers {
             self.busy.push(id);
         }
     }
+}
+
+/// What the filter searches: id, state and description, in lower case.
+fn haystack(c: &RunnerController) -> String {
+    format!(
+        "{} {} {}",
+        c.id,
+        c.state,
+        c.description.as_deref().unwrap_or_default()
+    )
+    .to_lowercase()
 }
 
 pub fn label(c: &RunnerController) -> String {
@@ -274,9 +353,7 @@ pub(super) fn update(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
             match result {
                 Ok(()) => {
                     let old = state.controllers.selected_index();
-                    if let Some(rows) = state.controllers.remote.data.as_mut() {
-                        rows.retain(|c| c.id != id);
-                    }
+                    state.controllers.remove(id);
                     if state.controllers.selected == Some(id) {
                         state.controllers.select_index(old.unwrap_or(0));
                     }

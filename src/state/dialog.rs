@@ -175,6 +175,8 @@ pub enum TextPurpose {
     },
     /// The `:` command line.
     Command,
+    /// The `/` filter of the focused pane, applied as it is typed.
+    Filter,
 }
 
 /// A one-line form.
@@ -289,6 +291,9 @@ pub(super) fn handle(state: &mut State, action: &Action, fx: &mut Vec<Effect>) -
         return false;
     };
     if matches!(action, Action::Back) {
+        if matches!(&dialog, Dialog::Text(f) if f.purpose == TextPurpose::Filter) {
+            set_filter(state, None);
+        }
         return true; // closed: Esc cancels any dialog
     }
     state.dialog = match dialog {
@@ -379,6 +384,9 @@ fn text_form(
         Action::Edit(e) => {
             edit_input(&mut f.input, *e);
             f.error = None;
+            if f.purpose == TextPurpose::Filter {
+                set_filter(state, Some(f.input.value()));
+            }
             Some(Dialog::Text(f))
         }
         Action::Submit => {
@@ -411,6 +419,7 @@ fn text_form(
                     _ => Err(format!("{value:?} is not a runner id (a positive number)")),
                 },
                 TextPurpose::Command => command(state, &value, fx),
+                TextPurpose::Filter => Ok(()),
             };
             match result {
                 // A command may have opened a dialog of its own.
@@ -449,6 +458,40 @@ fn command(state: &mut State, line: &str, fx: &mut Vec<Effect>) -> Result<(), St
         }
     }
     Ok(())
+}
+
+/// Filters the focused pane (`None` clears).
+pub(super) fn set_filter(state: &mut State, text: Option<&str>) {
+    match state.focus {
+        Pane::Controllers => state.controllers.set_filter(text),
+        Pane::Bookings => {
+            state.bookings.filter = text.map(super::Filter::new).filter(|f| !f.is_empty());
+            state.bookings.keep_selection_valid(state.now);
+        }
+    }
+}
+
+/// Opens the `/` filter of the focused pane, starting from the current one.
+pub(super) fn open_filter(state: &mut State) {
+    let current = match state.focus {
+        Pane::Controllers => state.controllers.filter.as_ref(),
+        Pane::Bookings => state.bookings.filter.as_ref(),
+    }
+    .map(|f| f.text.clone())
+    .unwrap_or_default();
+    let what = match state.focus {
+        Pane::Controllers => "id, state or description",
+        Pane::Bookings => "assembly, owner, state or runner tag",
+    };
+    state.dialog = Some(Dialog::Text(TextForm {
+        title: "Filter".into(),
+        label: format!("Substring of {what}; a leading ! inverts; esc clears"),
+        field: "/".into(),
+        placeholder: "e.g. kas or !disabled".into(),
+        input: Input::new(current),
+        purpose: TextPurpose::Filter,
+        error: None,
+    }));
 }
 
 /// Opens the `:` command line.

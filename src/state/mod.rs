@@ -6,6 +6,7 @@ mod controller_form;
 pub(crate) mod controllers;
 mod detail;
 mod dialog;
+mod filter;
 pub mod preview;
 mod remote;
 
@@ -17,6 +18,7 @@ pub use detail::{Detail, DetailRow};
 pub use dialog::{
     Confirm, ControllerForm, Dialog, FormMode, Op, RunnerForm, StatePicker, TextForm,
 };
+pub use filter::Filter;
 pub use remote::{Health, Remote, RemoteError};
 
 use crate::action::Action;
@@ -318,8 +320,14 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.flash(Level::Info, text);
         }
         Action::Back => {
+            let filtered = match state.focus {
+                Pane::Controllers => state.controllers.filter.is_some(),
+                Pane::Bookings => state.bookings.filter.is_some(),
+            };
             if state.focus == Pane::Controllers && state.controllers.detail.is_some() {
                 state.controllers.detail = None;
+            } else if filtered {
+                dialog::set_filter(state, None);
             } else {
                 state.flash = None;
             }
@@ -342,6 +350,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
         }
         Action::CommandLine => dialog::open_command(state),
+        Action::Filter => dialog::open_filter(state),
         a @ (Action::SessionsLoaded { .. }
         | Action::RunnerRequested { .. }
         | Action::JobPolled { .. }

@@ -17,8 +17,27 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
     let b = &state.bookings;
     let focus = focused(state, Pane::Bookings);
     let rows = b.rows(state.now);
-    let count = b.remote.data.as_ref().map(|_| b.current(state.now).count());
-    let block = block(title(state, "veHaaS bookings", count, &b.remote), focus);
+    let total = b.remote.data.as_ref().map(|_| b.current(state.now).count());
+    let count = total.map(|t| match &b.filter {
+        Some(_) => format!(
+            "{}/{t}",
+            rows.iter()
+                .filter(|r| matches!(r, BRow::Session(_)))
+                .count()
+        ),
+        None => t.to_string(),
+    });
+    let mut title = title(state, "veHaaS bookings", count, &b.remote);
+    if let Some(f) = &b.filter {
+        title.spans.insert(
+            1,
+            Span::styled(
+                format!(" /{}", f.text),
+                ratatui::style::Style::new().fg(theme::ACCENT),
+            ),
+        );
+    }
+    let block = block(title, focus);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if !b.configured {

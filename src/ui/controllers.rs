@@ -18,7 +18,7 @@ const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "�
 pub fn title<T>(
     state: &State,
     name: &str,
-    count: Option<usize>,
+    count: Option<String>,
     remote: &Remote<T>,
 ) -> Line<'static> {
     let mut spans = vec![Span::styled(format!(" {name}"), theme::title())];
@@ -85,17 +85,28 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
         render_detail(state, d, frame, area, focus);
         return;
     }
-    let rows = c.rows();
-    let title = title(
-        state,
-        "Runner controllers",
-        c.remote.data.as_ref().map(Vec::len),
-        &c.remote,
-    );
+    let total = c.remote.data.as_ref().map(Vec::len);
+    let shown = c.visible_len();
+    let count = total.map(|t| match &c.filter {
+        Some(_) => format!("{shown}/{t}"),
+        None => t.to_string(),
+    });
+    let mut title = title(state, "Runner controllers", count, &c.remote);
+    if let Some(f) = &c.filter {
+        title.spans.insert(
+            1,
+            Span::styled(format!(" /{}", f.text), Style::new().fg(theme::ACCENT)),
+        );
+    }
     let block = block(title, focus);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    if rows.is_empty() {
+    if shown == 0 && c.filter.is_some() && total.is_some() {
+        let msg = Span::styled(" Nothing matches the filter (esc clears it).", theme::dim());
+        frame.render_widget(Paragraph::new(msg), inner);
+        return;
+    }
+    if shown == 0 {
         let msg = match (&c.remote.data, &c.remote.error) {
             (_, Some(e)) => Span::styled(format!(" {}", e.message), theme::health(Health::Failing)),
             (None, None) => Span::styled(" Loading runner controllers…", theme::dim()),
@@ -117,11 +128,13 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
     }
     let body_h = inner.height.saturating_sub(1) as usize;
     let selected = c.selected_index();
-    view.controllers_offset = scroll(view.controllers_offset, selected, body_h, rows.len());
+    view.controllers_offset = scroll(view.controllers_offset, selected, body_h, shown);
     let off = view.controllers_offset;
-    let visible = &rows[off..(off + body_h).min(rows.len())];
-    let id_w = rows.last().map_or(2, |r| r.id.to_string().len()).max(2) as u16;
-    let table_rows = visible.iter().map(|r| row(state, r));
+    let visible: Vec<&RunnerController> = (off..(off + body_h).min(shown))
+        .filter_map(|i| c.visible(i))
+        .collect();
+    let id_w = c.rows().last().map_or(2, |r| r.id.to_string().len()).max(2) as u16;
+    let table_rows = visible.into_iter().map(|r| row(state, r));
     let widths = [
         Constraint::Length(id_w),
         Constraint::Length(9),
