@@ -1210,7 +1210,11 @@ fn filter_narrows_the_list_as_typed_and_esc_clears_it() {
     let mut s = loaded(1);
     type_filter(&mut s, "GPU");
     assert_eq!(s.controllers.visible_len(), 1);
-    assert_eq!(s.controllers.selected, Some(3), "the selection moves to what is shown");
+    assert_eq!(
+        s.controllers.selected,
+        Some(3),
+        "the selection moves to what is shown"
+    );
     update(&mut s, Action::Submit);
     assert!(s.dialog.is_none());
     assert_eq!(s.controllers.visible_len(), 1, "Enter keeps the filter");
@@ -1219,13 +1223,23 @@ fn filter_narrows_the_list_as_typed_and_esc_clears_it() {
     let Some(Effect::LoadControllers { req }) = fx.first().cloned() else {
         panic!("load");
     };
-    update(&mut s, Action::ControllersLoaded { req, result: Ok(fixture()) });
+    update(
+        &mut s,
+        Action::ControllersLoaded {
+            req,
+            result: Ok(fixture()),
+        },
+    );
     assert_eq!(s.controllers.visible_len(), 1);
     assert_eq!(s.controllers.selected_controller().map(|c| c.id), Some(3));
     update(&mut s, Action::Back);
     assert!(s.controllers.filter.is_none());
     assert_eq!(s.controllers.visible_len(), 4);
-    assert_eq!(s.controllers.selected, Some(3), "clearing keeps the selection");
+    assert_eq!(
+        s.controllers.selected,
+        Some(3),
+        "clearing keeps the selection"
+    );
 }
 
 #[test]
