@@ -71,6 +71,8 @@ pub enum Action {
     CommandLine,
     /// `/`: filter the focused pane.
     Filter,
+    /// `y`: the raw JSON of the selected object.
+    Raw,
 
     // Inside dialogs.
     Edit(Edit),
@@ -133,6 +135,9 @@ pub enum Action {
     },
     AuditLoaded {
         result: Result<Vec<AuditEntry>, String>,
+    },
+    RawLoaded {
+        result: Result<serde_json::Value, ApiError>,
     },
     SessionsLoaded {
         req: ReqId,

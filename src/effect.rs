@@ -59,6 +59,10 @@ pub enum Effect {
     },
     /// Read the audit log (newest first) for `:log`.
     LoadAudit,
+    /// The controller exactly as GitLab serves it, for `y`.
+    LoadRaw {
+        id: i64,
+    },
     LoadSessions {
         req: ReqId,
     },

@@ -261,6 +261,14 @@ static BINDINGS: LazyLock<Vec<Binding>> = LazyLock::new(|| {
             Scope::Detail,
         ),
         b(
+            vec![ch('y')],
+            Action::Raw,
+            None,
+            "raw JSON of the selected object (c copies it)",
+            false,
+            G,
+        ),
+        b(
             vec![ch('/')],
             Action::Filter,
             Some("filter"),
@@ -437,6 +445,16 @@ fn map_dialog(dialog: &Dialog, key: KeyEvent) -> Option<Action> {
         Dialog::Secret { .. } => match key.code {
             KeyCode::Char('c') => Some(Action::Copy),
             KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') => Some(Action::Back),
+            _ => None,
+        },
+        Dialog::Raw { .. } => match key.code {
+            KeyCode::Char('j') | KeyCode::Down => Some(Action::Down),
+            KeyCode::Char('k') | KeyCode::Up => Some(Action::Up),
+            KeyCode::PageDown => Some(Action::PageDown),
+            KeyCode::PageUp => Some(Action::PageUp),
+            KeyCode::Char('g') | KeyCode::Home => Some(Action::Top),
+            KeyCode::Char('c') => Some(Action::Copy),
+            KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q' | 'y') => Some(Action::Back),
             _ => None,
         },
         Dialog::Log { .. } => match key.code {

@@ -272,6 +272,9 @@ impl Runner {
                     result: result.map(|_| ()),
                 }
             }
+            Effect::LoadRaw { id } => Action::RawLoaded {
+                result: gl.get_controller_raw(id).await,
+            },
             Effect::LoadAudit => {
                 let log = self.audit.clone();
                 let result = tokio::task::spawn_blocking(move || match log {

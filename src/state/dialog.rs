@@ -204,6 +204,12 @@ pub enum Dialog {
         token: Arc<NewToken>,
         rotated: Option<i64>,
     },
+    /// Raw JSON of an object (`y`), pretty-printed; `None` while loading.
+    Raw {
+        title: String,
+        text: Option<Result<String, String>>,
+        offset: usize,
+    },
     /// The audit log, newest first (`None` while loading).
     Log {
         entries: Option<Result<Vec<AuditEntry>, String>>,
@@ -248,6 +254,7 @@ fn is_result(a: &Action) -> bool {
             | Action::TokenRevoked { .. }
             | Action::ScopeChanged { .. }
             | Action::AuditLoaded { .. }
+            | Action::RawLoaded { .. }
     )
 }
 
@@ -317,6 +324,33 @@ pub(super) fn handle(state: &mut State, action: &Action, fx: &mut Vec<Effect>) -
             Action::Submit => None,
             _ => Some(Dialog::Secret { token, rotated }),
         },
+        Dialog::Raw {
+            title,
+            text,
+            offset,
+        } => {
+            let offset = match action {
+                Action::Down => offset + 1,
+                Action::Up => offset.saturating_sub(1),
+                Action::PageDown => offset + 10,
+                Action::PageUp => offset.saturating_sub(10),
+                Action::Top => 0,
+                Action::Copy => {
+                    if let Some(Ok(t)) = &text {
+                        fx.push(Effect::Copy { text: t.clone() });
+                        state.flash(Level::Info, "Copied the JSON");
+                    }
+                    offset
+                }
+                Action::Submit | Action::Raw => return true,
+                _ => offset,
+            };
+            Some(Dialog::Raw {
+                title,
+                text,
+                offset,
+            })
+        }
         Dialog::Log { entries, offset } => {
             let n = entries
                 .as_ref()
@@ -492,6 +526,59 @@ pub(super) fn open_filter(state: &mut State) {
         purpose: TextPurpose::Filter,
         error: None,
     }));
+}
+
+/// `y`: the raw JSON of the selected controller (as GitLab serves it) or booking (as
+/// runnerdeck read it).
+pub(super) fn open_raw(state: &mut State, fx: &mut Vec<Effect>) {
+    match state.focus {
+        Pane::Controllers => {
+            let Some(id) = state.controllers.selected else {
+                return;
+            };
+            state.dialog = Some(Dialog::Raw {
+                title: format!("GET /api/v4/runner_controllers/{id}"),
+                text: None,
+                offset: 0,
+            });
+            fx.push(Effect::LoadRaw { id });
+        }
+        Pane::Bookings => {
+            let now = state.now;
+            let rows = state.bookings.rows(now);
+            let Some(row) = state.bookings.selected_index(&rows).map(|i| rows[i]) else {
+                return;
+            };
+            let (title, value) = match row {
+                super::BookingRow::Session(s) => (
+                    format!("Session {} (as read)", s.id),
+                    crate::headless::session_json(s),
+                ),
+                super::BookingRow::Request(r) => (
+                    format!("Runner request on {}", r.request.assembly_ref),
+                    serde_json::json!({
+                        "assembly_ref": r.request.assembly_ref,
+                        "duration": crate::duration::format_iso(r.request.duration),
+                        "provider_url": r.request.provider_url,
+                        "put_in_queue": r.request.put_in_queue,
+                        "job": r.job.as_ref().map(|j| serde_json::json!({
+                            "job_id": j.job_id,
+                            "state": j.state.as_str(),
+                            "session_id": j.session_id,
+                            "gitlab_runner_tag": j.gitlab_runner_tag,
+                            "error": j.error,
+                        })),
+                    }),
+                ),
+            };
+            let text = serde_json::to_string_pretty(&value).map_err(|e| e.to_string());
+            state.dialog = Some(Dialog::Raw {
+                title,
+                text: Some(text),
+                offset: 0,
+            });
+        }
+    }
 }
 
 /// Opens the `:` command line.

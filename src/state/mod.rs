@@ -351,6 +351,16 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::CommandLine => dialog::open_command(state),
         Action::Filter => dialog::open_filter(state),
+        Action::Raw => dialog::open_raw(state, &mut fx),
+        Action::RawLoaded { result } => {
+            if let Some(Dialog::Raw { text, .. }) = state.dialog.as_mut() {
+                *text = Some(
+                    result
+                        .map_err(|e| e.to_string())
+                        .and_then(|v| serde_json::to_string_pretty(&v).map_err(|e| e.to_string())),
+                );
+            }
+        }
         a @ (Action::SessionsLoaded { .. }
         | Action::RunnerRequested { .. }
         | Action::JobPolled { .. }

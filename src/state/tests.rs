@@ -1275,3 +1275,25 @@ fn bookings_filter_matches_owner_state_and_tag() {
     assert_eq!(keys, vec!["3"]);
     assert_eq!(s.bookings.selected.as_deref(), Some("3"));
 }
+
+#[test]
+fn y_shows_the_raw_json_of_the_selected_controller() {
+    let mut s = loaded(3);
+    let fx = update(&mut s, Action::Raw);
+    assert_eq!(fx, vec![Effect::LoadRaw { id: 3 }]);
+    update(
+        &mut s,
+        Action::RawLoaded {
+            result: Ok(serde_json::json!({"id": 3, "state": "dry_run"})),
+        },
+    );
+    let Some(Dialog::Raw {
+        text: Some(Ok(t)), ..
+    }) = &s.dialog
+    else {
+        panic!("raw dialog: {:?}", s.dialog);
+    };
+    assert!(t.contains("\"state\": \"dry_run\""), "{t}");
+    let fx = update(&mut s, Action::Copy);
+    assert!(matches!(&fx[..], [Effect::Copy { text }] if text.contains("dry_run")));
+}

@@ -30,6 +30,11 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
         Dialog::Text(f) => text_form(f, frame, area),
         Dialog::Secret { token, rotated } => secret(token, *rotated, frame, area),
         Dialog::Log { entries, offset } => log(state, entries.as_ref(), *offset, frame, area),
+        Dialog::Raw {
+            title,
+            text,
+            offset,
+        } => raw(title, text.as_ref(), *offset, frame, area),
     }
 }
 
@@ -394,5 +399,31 @@ fn log(
             .collect(),
     };
     let _ = state;
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn raw(
+    title: &str,
+    text: Option<&Result<String, String>>,
+    offset: usize,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let w = area.width.saturating_sub(6).min(100);
+    let h = area.height.saturating_sub(2);
+    let inner = popup(frame, area, w, h, title, false);
+    let lines: Vec<Line> = match text {
+        None => vec![Line::from(Span::styled(" Loading…", theme::dim()))],
+        Some(Err(e)) => vec![Line::from(Span::styled(
+            format!(" {e}"),
+            theme::level(crate::state::Level::Error),
+        ))],
+        Some(Ok(t)) => t
+            .lines()
+            .skip(offset)
+            .take(inner.height as usize)
+            .map(|l| Line::raw(format!(" {l}")))
+            .collect(),
+    };
     frame.render_widget(Paragraph::new(lines), inner);
 }
