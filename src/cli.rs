@@ -39,6 +39,8 @@ pub enum Command {
     /// veHaaS bookings, for scripts.
     #[command(subcommand)]
     Bookings(BookingsCommand),
+    /// Check the config, tokens, GitLab and veHaaS access (read-only), for when something is off.
+    Doctor(OutputArg),
 }
 
 #[derive(Debug, clap::Args)]

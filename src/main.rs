@@ -44,6 +44,9 @@ async fn run(cli: Cli) -> u8 {
             }
         };
     }
+    if let Some(Command::Doctor(args)) = &cli.command {
+        return headless::doctor::run(&cli, args.output).await;
+    }
     let (mut setup, warnings) = match setup::setup(&cli).await {
         Ok(s) => s,
         Err(e) => {
@@ -66,7 +69,7 @@ async fn run(cli: Cli) -> u8 {
             headless::print_notices(&mut setup.notices);
             code
         }
-        Some(Command::Simulate(_)) => 0,
+        Some(Command::Simulate(_) | Command::Doctor(_)) => 0,
         None => {
             if !std::io::stdout().is_terminal() {
                 eprintln!(

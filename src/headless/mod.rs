@@ -4,6 +4,7 @@
 //! on stdout, by token create/rotate, and nowhere else.
 
 mod bookings;
+pub mod doctor;
 pub mod output;
 mod rc;
 
