@@ -73,6 +73,8 @@ pub enum Action {
     Filter,
     /// `y`: the raw JSON of the selected object.
     Raw,
+    /// `space`: mark the selected controller for a bulk change.
+    Mark,
 
     // Inside dialogs.
     Edit(Edit),

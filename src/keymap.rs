@@ -269,6 +269,14 @@ static BINDINGS: LazyLock<Vec<Binding>> = LazyLock::new(|| {
             G,
         ),
         b(
+            vec![ch(' ')],
+            Action::Mark,
+            Some("mark"),
+            "mark the controller for a bulk state change or delete (esc unmarks)",
+            true,
+            rc,
+        ),
+        b(
             vec![ch('/')],
             Action::Filter,
             Some("filter"),
@@ -368,6 +376,7 @@ pub fn active_for(state: &State) -> impl Iterator<Item = &'static Binding> {
 
 pub fn key_label((code, mods): (KeyCode, KeyModifiers)) -> String {
     let base = match code {
+        KeyCode::Char(' ') => "space".into(),
         KeyCode::Char(c) => c.to_string(),
         KeyCode::Down => "↓".into(),
         KeyCode::Up => "↑".into(),

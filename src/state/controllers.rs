@@ -43,6 +43,8 @@ pub struct Controllers {
     /// Controllers with a change on the way (shown with an ellipsis).
     pub busy: Vec<i64>,
     pub filter: Option<Filter>,
+    /// Rows marked with `space` for a bulk change.
+    pub marked: std::collections::BTreeSet<i64>,
     /// Indices into `rows()` that pass the filter (ascending); `None` when unfiltered.
     /// Kept up to date by the reducer so a frame never scans every row.
     view: Option<Vec<usize>>,
@@ -112,6 +114,10 @@ impl Controllers {
         if keep.is_none() || self.selected_index().is_none() {
             self.select_index(0);
         }
+    }
+
+    pub(super) fn move_down(&mut self) {
+        self.move_by(1);
     }
 
     fn move_by(&mut self, delta: isize) {
@@ -354,6 +360,7 @@ pub(super) fn update(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
                 Ok(()) => {
                     let old = state.controllers.selected_index();
                     state.controllers.remove(id);
+                    state.controllers.marked.remove(&id);
                     if state.controllers.selected == Some(id) {
                         state.controllers.select_index(old.unwrap_or(0));
                     }
@@ -408,6 +415,7 @@ pub(super) fn update(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
             }
         }
         Action::PickState => {
+            let bulk = super::bulk::marked(state);
             if let Some(c) = state.controllers.selected_controller() {
                 let cursor = ControllerState::KNOWN
                     .iter()
@@ -417,10 +425,16 @@ pub(super) fn update(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
                     id: c.id,
                     current: c.state.clone(),
                     cursor,
+                    bulk,
                 }));
             }
         }
+        Action::Mark => super::bulk::toggle_mark(state),
         Action::ToggleDryRun => toggle(state, fx),
+        Action::Delete if !state.controllers.marked.is_empty() => {
+            let ids = super::bulk::marked(state);
+            super::bulk::propose_delete(state, ids);
+        }
         Action::Delete => {
             if let Some(c) = state.controllers.selected_controller() {
                 let scopes = state.controllers.scopes.get(&c.id);
@@ -681,7 +695,11 @@ pub(super) fn execute(state: &mut State, op: Op, fx: &mut Vec<Effect>) {
                 if_unmodified_since: updated_at,
             });
         }
-        Op::Release { .. } | Op::RotateToken { .. } | Op::RevokeToken { .. } | Op::Scope { .. } => {
-        }
+        Op::Release { .. }
+        | Op::RotateToken { .. }
+        | Op::RevokeToken { .. }
+        | Op::Scope { .. }
+        | Op::BulkState { .. }
+        | Op::BulkDelete { .. } => {}
     }
 }

@@ -42,6 +42,13 @@ pub enum Op {
         id: i64,
         change: ScopeChange,
     },
+    BulkState {
+        ids: Vec<i64>,
+        to: ControllerState,
+    },
+    BulkDelete {
+        targets: Vec<(i64, Option<Timestamp>)>,
+    },
     /// A state and/or description change sent as is (undo, or "apply anyway").
     Update {
         id: i64,
@@ -110,6 +117,8 @@ pub struct StatePicker {
     pub id: i64,
     pub current: ControllerState,
     pub cursor: usize,
+    /// The marked controllers when it applies to several (empty: just `id`).
+    pub bulk: Vec<i64>,
 }
 
 impl StatePicker {
@@ -262,6 +271,9 @@ fn is_result(a: &Action) -> bool {
 pub(super) fn execute(state: &mut State, op: Op, fx: &mut Vec<Effect>) {
     match op {
         Op::Release { id } => bookings::release(state, id, fx),
+        op @ (Op::BulkState { .. } | Op::BulkDelete { .. }) => {
+            super::bulk::execute_bulk(state, op, fx)
+        }
         Op::RotateToken { id, token_id } => {
             state.flash(Level::Info, format!("Rotating token {token_id}…"));
             fx.push(Effect::RotateToken { id, token_id });
@@ -606,6 +618,10 @@ fn picker(
         Action::Down | Action::NextField => p.cursor = (p.cursor + 1) % n,
         Action::Top => p.cursor = 0,
         Action::Bottom => p.cursor = n - 1,
+        Action::Submit if !p.bulk.is_empty() => {
+            let to = p.choice();
+            return super::bulk::propose_state(state, p.bulk, to);
+        }
         Action::Submit => {
             let to = p.choice();
             if to == p.current {

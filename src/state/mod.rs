@@ -2,6 +2,7 @@
 //! No I/O, no clock, no channels here: time arrives as `Action::Tick`, work leaves as `Effect`s.
 
 mod bookings;
+mod bulk;
 mod controller_form;
 pub(crate) mod controllers;
 mod detail;
@@ -326,6 +327,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             };
             if state.focus == Pane::Controllers && state.controllers.detail.is_some() {
                 state.controllers.detail = None;
+            } else if state.focus == Pane::Controllers && !state.controllers.marked.is_empty() {
+                state.controllers.marked.clear();
             } else if filtered {
                 dialog::set_filter(state, None);
             } else {

@@ -92,6 +92,16 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
         None => t.to_string(),
     });
     let mut title = title(state, "Runner controllers", count, &c.remote);
+    if !c.marked.is_empty() {
+        let at = title.spans.len().saturating_sub(1);
+        title.spans.insert(
+            at,
+            Span::styled(
+                format!(" · {} marked", c.marked.len()),
+                Style::new().fg(theme::ACCENT),
+            ),
+        );
+    }
     if let Some(f) = &c.filter {
         title.spans.insert(
             1,
@@ -136,7 +146,7 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
     let id_w = c.rows().last().map_or(2, |r| r.id.to_string().len()).max(2) as u16;
     let table_rows = visible.into_iter().map(|r| row(state, r));
     let widths = [
-        Constraint::Length(id_w),
+        Constraint::Length(id_w + if c.marked.is_empty() { 0 } else { 2 }),
         Constraint::Length(9),
         Constraint::Fill(1),
         Constraint::Length(8),
@@ -196,7 +206,15 @@ fn row<'a>(state: &State, r: &'a RunnerController) -> Row<'a> {
         .map(|t| fmt::ago(state.now, t))
         .unwrap_or_default();
     Row::new([
-        Cell::from(Line::from(r.id.to_string()).right_aligned()),
+        Cell::from(if state.controllers.marked.contains(&r.id) {
+            Line::from(vec![
+                Span::styled("● ", Style::new().fg(theme::ACCENT)),
+                Span::raw(r.id.to_string()),
+            ])
+            .right_aligned()
+        } else {
+            Line::from(r.id.to_string()).right_aligned()
+        }),
         Cell::from(Span::styled(st, theme::controller_state(&r.state))),
         Cell::from(desc),
         Cell::from(Span::styled(updated, theme::dim())),

@@ -151,12 +151,20 @@ fn confirm(c: &Confirm, frame: &mut Frame, area: Rect) {
 fn picker(state: &State, p: &StatePicker, frame: &mut Frame, area: Rect) {
     let mut lines = vec![
         Line::from(Span::styled(
-            format!(
-                " Runner controller {}: {} -> {}",
-                p.id,
-                p.current,
-                p.choice()
-            ),
+            if p.bulk.is_empty() {
+                format!(
+                    " Runner controller {}: {} -> {}",
+                    p.id,
+                    p.current,
+                    p.choice()
+                )
+            } else {
+                format!(
+                    " {} marked runner controllers -> {}",
+                    p.bulk.len(),
+                    p.choice()
+                )
+            },
             theme::title(),
         )),
         Line::raw(""),
