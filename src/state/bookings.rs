@@ -180,11 +180,20 @@ impl Bookings {
         self.requests.iter_mut().find(|r| r.local_id == local_id)
     }
 
+    /// Keeps a selection that still shows; a finished request hands it to its session.
     pub(super) fn keep_selection_valid(&mut self, now: Timestamp) {
         let rows = self.rows(now);
-        if self.selected_index(&rows).is_none() {
-            self.selected = rows.first().map(|r| r.key());
+        if self.selected_index(&rows).is_some() {
+            return;
         }
+        let session = self.selected.as_deref().and_then(|key| {
+            let r = self.requests.iter().find(|r| r.key() == key)?;
+            r.job.as_ref()?.session_id.clone()
+        });
+        self.selected = match session {
+            Some(id) if rows.iter().any(|r| r.key() == id) => Some(id),
+            _ => rows.first().map(|r| r.key()),
+        };
     }
 }
 

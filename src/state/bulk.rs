@@ -32,8 +32,7 @@ fn listed<T>(items: &[T], line: impl Fn(&T) -> String) -> Vec<String> {
 }
 
 fn any_instance_scoped(state: &State, ids: &[i64]) -> bool {
-    ids.iter()
-        .any(|id| preview::needs_typed_id(state.controllers.scopes.get(id)))
+    ids.iter().any(|id| super::controllers::grave(state, *id))
 }
 
 /// The marked controllers that still exist, in id order.

@@ -35,8 +35,10 @@ pub struct Controllers {
     pub detail: Option<Detail>,
     /// Scopes known per controller (from the detail or the background preview fetch).
     pub scopes: BTreeMap<i64, Scopes>,
-    /// The scopes request in flight, if any: (request, controller).
+    /// The background scopes request in flight, if any: (request, controller).
     pub scope_req: Option<(ReqId, i64)>,
+    /// The latest scopes request per controller: older answers never reach the cache.
+    pub scope_latest: BTreeMap<i64, ReqId>,
     /// Controllers whose scopes could not be read (not asked again in the background).
     pub scopes_unavailable: std::collections::BTreeSet<i64>,
     pub last_change: Option<LastChange>,
@@ -275,6 +277,7 @@ pub(super) fn update(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
                 );
                 state.controllers.selected = Some(c.id);
                 state.controllers.upsert(c);
+                reload_if_stale(state, fx);
             }
             Err(e) => state.flash_error("Creating a runner controller failed", &e),
         },
@@ -303,6 +306,7 @@ pub(super) fn update(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
                     }
                     update_detail(state, &c);
                     state.controllers.upsert(c);
+                    reload_if_stale(state, fx);
                 }
                 Err(e) => {
                     state.flash_error(&format!("Changing runner controller {id} failed"), &e);
@@ -341,7 +345,8 @@ pub(super) fn update(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
             }
             details.push(format!("On the server:  {}", describe(&server)));
             details.push(format!("Your change:    {}", describe_update(&update)));
-            let confirm = Confirm::new(
+            let enables = update.state == Some(ControllerState::Enabled);
+            let mut confirm = Confirm::new(
                 "Changed by someone else",
                 format!("Runner controller {id} changed on the server since you loaded it. Apply your change anyway?"),
                 Op::Update {
@@ -352,7 +357,11 @@ pub(super) fn update(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
             )
             .with_details(details);
             state.controllers.upsert(server);
-            state.dialog = Some(Dialog::Confirm(confirm));
+            if enables && grave(state, id) {
+                confirm.details.push(typed_reason(state, id));
+                confirm = confirm.require_typed(id.to_string());
+            }
+            state.open_dialog(Dialog::Confirm(confirm));
         }
         Action::ControllerDeleted { id, result } => {
             state.controllers.set_busy(id, false);
@@ -377,6 +386,7 @@ pub(super) fn update(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
                         "Deleting runner controller {id} cannot be undone"
                     )));
                     state.flash(Level::Info, format!("Deleted runner controller {id}"));
+                    reload_if_stale(state, fx);
                 }
                 Err(e) => {
                     state.flash_error(&format!("Deleting runner controller {id} failed"), &e);
@@ -437,13 +447,12 @@ pub(super) fn update(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
         }
         Action::Delete => {
             if let Some(c) = state.controllers.selected_controller() {
-                let scopes = state.controllers.scopes.get(&c.id);
                 let mut details = vec![
                     "Its tokens and scopes are deleted with it. This cannot be undone.".into(),
                 ];
-                let grave = preview::needs_typed_id(scopes);
+                let grave = grave(state, c.id);
                 if grave {
-                    details.push("It has the instance scope. Type its id to confirm.".into());
+                    details.push(typed_reason(state, c.id));
                 }
                 let mut confirm = Confirm::new(
                     "Delete",
@@ -461,6 +470,14 @@ pub(super) fn update(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
             }
         }
         _ => {}
+    }
+}
+
+/// A list answer already on its way was read before this change: ask again, so that the older
+/// answer (dropped as not the latest) cannot put the old row back on screen.
+fn reload_if_stale(state: &mut State, fx: &mut Vec<Effect>) {
+    if state.controllers.remote.is_loading() {
+        state.load_controllers(fx);
     }
 }
 
@@ -525,7 +542,8 @@ fn undo(state: &mut State) {
         );
         return;
     }
-    let confirm = Confirm::new(
+    let enables = update.state == Some(ControllerState::Enabled);
+    let mut confirm = Confirm::new(
         "Undo",
         format!("Undo the last change of runner controller {}?", label(&now)),
         Op::Update {
@@ -535,6 +553,10 @@ fn undo(state: &mut State) {
         },
     )
     .with_details(details);
+    if enables && grave(state, id) {
+        confirm.details.push(typed_reason(state, id));
+        confirm = confirm.require_typed(id.to_string());
+    }
     state.dialog = Some(Dialog::Confirm(confirm));
 }
 
@@ -598,10 +620,10 @@ pub(super) fn propose_state(
         .cloned()?;
     if to == ControllerState::Enabled {
         let scopes = state.controllers.scopes.get(&id);
-        let grave = preview::needs_typed_id(scopes);
+        let grave = grave(state, id);
         let mut details = vec![preview::change(&c.state, &to), preview::impact(&to, scopes)];
         if grave {
-            details.push("It has the instance scope. Type its id to confirm.".into());
+            details.push(typed_reason(state, id));
         }
         let mut confirm = Confirm::new(
             "Enforce admission",
@@ -618,8 +640,42 @@ pub(super) fn propose_state(
         }
         return Some(Dialog::Confirm(confirm));
     }
+    if c.state == ControllerState::Enabled {
+        // Leaving `enabled` turns enforcement off: ask, as `t` does.
+        let scopes = state.controllers.scopes.get(&id);
+        let confirm = Confirm::new(
+            "Turn enforcement off",
+            format!("Set runner controller {} to {to}?", label(&c)),
+            Op::SetState {
+                id,
+                from: c.state.clone(),
+                to: to.clone(),
+            },
+        )
+        .with_details(vec![
+            preview::change(&c.state, &to),
+            preview::impact(&to, scopes),
+        ]);
+        return Some(Dialog::Confirm(confirm));
+    }
     set_state(state, id, to, fx);
     None
+}
+
+/// Why the id must be typed.
+pub(super) fn typed_reason(state: &State, id: i64) -> String {
+    if state.controllers.scopes_unavailable.contains(&id) {
+        "Its scopes could not be read, so it may judge every job. Type its id to confirm.".into()
+    } else {
+        "It has the instance scope. Type its id to confirm.".into()
+    }
+}
+
+/// Whether a change to this controller is grave enough to type its id: it has the instance
+/// scope, or its scopes could not be read (so it might).
+pub(super) fn grave(state: &State, id: i64) -> bool {
+    preview::needs_typed_id(state.controllers.scopes.get(&id))
+        || state.controllers.scopes_unavailable.contains(&id)
 }
 
 fn set_state(state: &mut State, id: i64, to: ControllerState, fx: &mut Vec<Effect>) {

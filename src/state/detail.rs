@@ -18,8 +18,27 @@ pub struct Detail {
     pub remote: Remote<RunnerController>,
     pub tokens: Remote<Vec<ControllerToken>>,
     pub scopes: Remote<Scopes>,
-    /// Index into `rows()`.
+    /// Index into `rows()`, kept on the same row by `key` when the lists change.
     pub cursor: usize,
+    key: Option<RowKey>,
+}
+
+/// What the cursor is on, so a reload never slides it to another token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RowKey {
+    Instance,
+    Runner(i64),
+    Token(i64),
+}
+
+impl DetailRow<'_> {
+    fn key(&self) -> RowKey {
+        match self {
+            DetailRow::Instance => RowKey::Instance,
+            DetailRow::Runner(r) => RowKey::Runner(*r),
+            DetailRow::Token(t) => RowKey::Token(t.id),
+        }
+    }
 }
 
 /// A selectable line of the detail: a scope or a token.
@@ -49,9 +68,24 @@ impl Detail {
         self.rows().get(self.cursor).copied()
     }
 
+    /// After the rows changed: back on the same row if it is still there, else the nearest.
     fn clamp(&mut self) {
-        let n = self.rows().len();
-        self.cursor = self.cursor.min(n.saturating_sub(1));
+        let rows = self.rows();
+        let found = self
+            .key
+            .and_then(|k| rows.iter().position(|r| r.key() == k));
+        let cursor = found.unwrap_or(self.cursor.min(rows.len().saturating_sub(1)));
+        let key = rows.get(cursor).map(DetailRow::key);
+        self.cursor = cursor;
+        self.key = key;
+    }
+
+    fn move_to(&mut self, cursor: usize) {
+        let rows = self.rows();
+        let cursor = cursor.min(rows.len().saturating_sub(1));
+        let key = rows.get(cursor).map(DetailRow::key);
+        self.cursor = cursor;
+        self.key = key;
     }
 }
 
@@ -75,6 +109,7 @@ pub(super) fn open(state: &mut State, fx: &mut Vec<Effect>) {
     d.remote.start(a);
     d.tokens.start(b);
     d.scopes.start(c);
+    state.controllers.scope_latest.insert(id, c);
     state.controllers.detail = Some(d);
     fx.push(Effect::LoadController { req: a, id });
     fx.push(Effect::LoadTokens { req: b, id });
@@ -92,6 +127,7 @@ fn reload_tokens(state: &mut State, id: i64, fx: &mut Vec<Effect>) {
 pub(super) fn load_scopes(state: &mut State, id: i64, fx: &mut Vec<Effect>) {
     let req = state.next_id();
     state.controllers.scope_req = Some((req, id));
+    state.controllers.scope_latest.insert(id, req);
     if let Some(d) = state.controllers.detail.as_mut().filter(|d| d.id == id) {
         d.scopes.start(req);
     }
@@ -110,14 +146,16 @@ pub(super) fn result(state: &mut State, action: &Action, fx: &mut Vec<Effect>) -
             }
         }
         Action::ScopesLoaded { req, id, result } => {
+            let latest = state.controllers.scope_latest.get(id) == Some(req);
             match result {
-                Ok(s) => {
+                Ok(s) if latest => {
                     state.controllers.scopes.insert(*id, s.clone());
                     state.controllers.scopes_unavailable.remove(id);
                 }
-                Err(_) => {
+                Err(_) if latest => {
                     state.controllers.scopes_unavailable.insert(*id);
                 }
+                _ => {}
             }
             if state.controllers.scope_req.is_some_and(|(r, _)| r == *req) {
                 state.controllers.scope_req = None;
@@ -149,7 +187,7 @@ pub(super) fn result(state: &mut State, action: &Action, fx: &mut Vec<Effect>) -
                         ),
                     };
                     state.flash(Level::Info, what);
-                    state.dialog = Some(Dialog::Secret {
+                    state.open_dialog(Dialog::Secret {
                         token: Arc::clone(token),
                         rotated: *rotated,
                     });
@@ -214,10 +252,10 @@ pub(super) fn intent(state: &mut State, action: &Action, fx: &mut Vec<Effect>) -
     let id = d.id;
     let n = d.rows().len();
     match action {
-        Action::Up => d.cursor = d.cursor.saturating_sub(1),
-        Action::Down => d.cursor = (d.cursor + 1).min(n.saturating_sub(1)),
-        Action::Top => d.cursor = 0,
-        Action::Bottom => d.cursor = n.saturating_sub(1),
+        Action::Up => d.move_to(d.cursor.saturating_sub(1)),
+        Action::Down => d.move_to(d.cursor + 1),
+        Action::Top => d.move_to(0),
+        Action::Bottom => d.move_to(n.saturating_sub(1)),
         _ if read_only => return false,
         Action::New => {
             state.dialog = Some(Dialog::Text(TextForm {
@@ -287,7 +325,10 @@ pub(super) fn intent(state: &mut State, action: &Action, fx: &mut Vec<Effect>) -
                 );
                 state.dialog = Some(Dialog::Confirm(confirm));
             }
-            None => return false,
+            None => state.flash(
+                Level::Warn,
+                "Select a token or a scope to remove (j/k); esc leaves the detail",
+            ),
         },
         Action::AddInstanceScope => {
             let c = d.remote.data.clone();

@@ -455,11 +455,7 @@ fn text_form(
                 }
                 TextPurpose::RunnerScope { id } => match value.parse::<i64>() {
                     Ok(runner_id) if runner_id > 0 => {
-                        state.flash(Level::Info, format!("Scoping runner #{runner_id}…"));
-                        fx.push(Effect::ChangeScope {
-                            id: *id,
-                            change: ScopeChange::AddRunner(runner_id),
-                        });
+                        scope_runner(state, *id, runner_id, fx);
                         Ok(())
                     }
                     _ => Err(format!("{value:?} is not a runner id (a positive number)")),
@@ -478,6 +474,38 @@ fn text_form(
         }
         _ => Some(Dialog::Text(f)),
     }
+}
+
+/// Scopes a runner; on an enabled controller that starts enforcing on its jobs, so it asks.
+fn scope_runner(state: &mut State, id: i64, runner_id: i64, fx: &mut Vec<Effect>) {
+    let change = ScopeChange::AddRunner(runner_id);
+    let enabled = state
+        .controllers
+        .rows()
+        .iter()
+        .any(|c| c.id == id && c.state == ControllerState::Enabled);
+    if enabled {
+        let with = crate::domain::Scopes {
+            instance: None,
+            runners: vec![crate::domain::RunnerScope {
+                runner_id,
+                created_at: None,
+            }],
+        };
+        let confirm = Confirm::new(
+            "Scope a runner",
+            format!("Scope runner #{runner_id} to runner controller {id} (enabled)?"),
+            Op::Scope { id, change },
+        )
+        .with_details(vec![super::preview::impact(
+            &ControllerState::Enabled,
+            Some(&with),
+        )]);
+        state.dialog = Some(Dialog::Confirm(confirm));
+        return;
+    }
+    state.flash(Level::Info, format!("Scoping runner #{runner_id}…"));
+    fx.push(Effect::ChangeScope { id, change });
 }
 
 /// The `:` command line.

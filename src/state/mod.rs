@@ -109,6 +109,9 @@ pub struct State {
     pub controllers: Controllers,
     pub bookings: Bookings,
     pub dialog: Option<Dialog>,
+    /// Dialogs opened by results while another was open (a new secret never replaces a
+    /// half-answered question, and is never lost); shown in turn.
+    pub queued: std::collections::VecDeque<Dialog>,
     pub flash: Option<Flash>,
     /// Every flash, newest last (bounded), for the error history.
     pub history: Vec<HistoryEntry>,
@@ -136,6 +139,7 @@ impl State {
             controllers: Controllers::default(),
             bookings: Bookings::new(vehaas),
             dialog: None,
+            queued: std::collections::VecDeque::new(),
             flash: None,
             history: Vec::new(),
             banner: None,
@@ -170,6 +174,15 @@ impl State {
                 .as_ref()
                 .is_some_and(|d| d.remote.is_loading())
             || self.bookings.requests.iter().any(|r| !r.is_done())
+    }
+
+    /// Opens a dialog on behalf of a result: queued if one is already open.
+    pub fn open_dialog(&mut self, d: Dialog) {
+        if self.dialog.is_some() {
+            self.queued.push_back(d);
+        } else {
+            self.dialog = Some(d);
+        }
     }
 
     pub fn flash(&mut self, level: Level, text: impl Into<String>) {
@@ -283,6 +296,17 @@ impl State {
 
 /// The reducer. Pure: the same state and action always give the same state and effects.
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
+    let fx = reduce(state, action);
+    if state.dialog.is_none()
+        && let Some(next) = state.queued.pop_front()
+    {
+        state.dialog = Some(next);
+        state.dirty = true;
+    }
+    fx
+}
+
+fn reduce(state: &mut State, action: Action) -> Vec<Effect> {
     if let Action::Tick { now } = action {
         return state.tick(now);
     }
