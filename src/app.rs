@@ -53,6 +53,7 @@ pub async fn run(setup: Setup) -> std::io::Result<()> {
         crate::audit::AuditLog::for_run(context.demo),
         tx,
     );
+    runner.warm_up();
     let state = State::new(Timestamp::now(), context, settings);
     let mut terminal = ratatui::init();
     let result = event_loop(&mut terminal, state, runner, rx).await;

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
+use crate::api::{ApiError, Meta};
 use crate::domain::{ControllerToken, NewToken};
 
 /// File name of the log inside the state dir.
@@ -43,6 +44,46 @@ impl AuditEntry {
         now.round(jiff::Unit::Millisecond)
             .unwrap_or(now)
             .to_string()
+    }
+}
+
+/// One mutation as the caller knows it before the answer.
+#[derive(Debug, Clone)]
+pub struct Change {
+    /// The GitLab or veHaaS address.
+    pub url: String,
+    pub method: &'static str,
+    pub path: String,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+}
+
+impl AuditEntry {
+    /// The entry for `change` and its outcome. The caller decides `after`: the answer on
+    /// success, or what was asked when an unclear failure leaves the outcome open.
+    pub fn of(
+        change: Change,
+        user: Option<String>,
+        source: &str,
+        outcome: Result<&Meta, &ApiError>,
+    ) -> Self {
+        let (status, request_id, error) = match outcome {
+            Ok(meta) => (meta.status, meta.request_id.clone(), None),
+            Err(e) => (e.status().unwrap_or(0), None, Some(e.to_string())),
+        };
+        Self {
+            time: Self::now(),
+            gitlab_url: change.url,
+            user,
+            method: change.method.to_string(),
+            path: change.path,
+            before: change.before,
+            after: change.after,
+            status,
+            request_id,
+            source: source.to_string(),
+            error,
+        }
     }
 }
 

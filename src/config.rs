@@ -348,7 +348,8 @@ impl TokenSource {
     /// Reads the secret. Errors say what to do and never contain the secret.
     pub fn resolve(&self, service: &'static str) -> Result<SecretString, ConfigError> {
         let err = |message: String| ConfigError::Token { service, message };
-        let raw = if let Some(var) = &self.token_env {
+        // Wiped when dropped: the token passes through here before it is a SecretString.
+        let raw = zeroize::Zeroizing::new(if let Some(var) = &self.token_env {
             match std::env::var(var) {
                 Ok(v) if !v.trim().is_empty() => v,
                 _ => {
@@ -370,17 +371,36 @@ impl TokenSource {
             String::from_utf8(out.stdout)
                 .map_err(|_| err("token_command printed something that is not text".into()))?
         } else if let Some(file) = &self.token_file {
+            warn_if_readable_by_others(file);
             std::fs::read_to_string(file)
                 .map_err(|e| err(format!("cannot read token_file {}: {e}", file.display())))?
         } else {
             return Err(err("no token source configured".into()));
-        };
+        });
         let trimmed = raw.trim();
         if trimmed.is_empty() {
             return Err(err("the token is empty".into()));
         }
         Ok(SecretString::from(trimmed.to_string()))
     }
+}
+
+/// A token file others can read is a leak waiting to happen; say so before the TUI opens.
+fn warn_if_readable_by_others(file: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(meta) = std::fs::metadata(file)
+            && meta.permissions().mode() & 0o077 != 0
+        {
+            eprintln!(
+                "runnerdeck: warning: {} can be read by other users: chmod 600 it",
+                file.display()
+            );
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = file;
 }
 
 impl GitlabConfig {

@@ -243,6 +243,23 @@ pub struct Deprecation {
     pub link: Option<String>,
 }
 
+impl Deprecation {
+    /// In plain words: what, since when, until when.
+    pub fn describe(&self) -> String {
+        let mut s = format!("{} {} is deprecated", self.api, self.endpoint);
+        if let Some(since) = &self.since {
+            s.push_str(&format!(" since {since}"));
+        }
+        if let Some(sunset) = &self.sunset {
+            s.push_str(&format!(" and stops working after {sunset}"));
+        }
+        if let Some(w) = &self.warning {
+            s.push_str(&format!(" ({w})"));
+        }
+        s
+    }
+}
+
 /// The GitLab user behind the token (`GET /user`), for the audit log and the header.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CurrentUser {

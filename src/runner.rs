@@ -8,7 +8,7 @@ use tokio::sync::{OnceCell, mpsc::UnboundedSender};
 
 use crate::action::Action;
 use crate::api::{ApiError, GitLab, Meta, Vehaas};
-use crate::audit::{self, AuditEntry, AuditLog};
+use crate::audit::{self, AuditEntry, AuditLog, Change};
 use crate::domain::RunnerController;
 use crate::effect::{Effect, ScopeChange};
 use crate::headless::controller_json;
@@ -28,14 +28,6 @@ fn no_vehaas() -> ApiError {
         status: 0,
         message: "veHaaS is not configured".into(),
     }
-}
-
-/// One mutation, for the audit log.
-struct Record {
-    method: &'static str,
-    path: String,
-    before: Option<Value>,
-    after: Option<Value>,
 }
 
 impl Runner {
@@ -61,28 +53,33 @@ impl Runner {
             .clone()
     }
 
-    /// Appends one line to the audit log; a failure to write is logged, never fatal.
-    async fn audit<T>(&self, base: &str, r: Record, result: &Result<(T, Meta), ApiError>) {
-        let Some(log) = &self.audit else { return };
-        let (status, request_id, error) = match result {
-            Ok((_, m)) => (m.status, m.request_id.clone(), None),
-            Err(e) => (e.status().unwrap_or(0), None, Some(e.to_string())),
+    /// Appends one line to the audit log off the async threads; a failure to write is
+    /// logged, never fatal.
+    async fn audit<T>(&self, base: &str, mut change: Change, result: &Result<(T, Meta), ApiError>) {
+        let Some(log) = self.audit.clone() else {
+            return;
         };
-        let entry = AuditEntry {
-            time: AuditEntry::now(),
-            gitlab_url: base.to_string(),
-            user: self.user().await,
-            method: r.method.to_string(),
-            path: r.path,
-            before: r.before,
-            after: if result.is_ok() { r.after } else { None },
-            status,
-            request_id,
-            source: "tui".into(),
-            error,
-        };
-        if let Err(e) = log.append(&entry) {
+        change.url = base.to_string();
+        let entry = AuditEntry::of(
+            change,
+            self.user().await,
+            "tui",
+            result.as_ref().map(|(_, m)| m),
+        );
+        let written =
+            tokio::task::spawn_blocking(move || log.append(&entry).map_err(|e| (log, e))).await;
+        if let Ok(Err((log, e))) = written {
             tracing::error!("cannot write the audit log {}: {e}", log.path().display());
+        }
+    }
+
+    /// Asks who the token belongs to once, early, so the first change is not slowed by it.
+    pub fn warm_up(&self) {
+        if self.audit.is_some() {
+            let this = self.clone();
+            tokio::spawn(async move {
+                this.user().await;
+            });
         }
     }
 
@@ -116,7 +113,8 @@ impl Runner {
                     .create_controller_meta(description.as_deref(), Some(&state))
                     .await;
                 let after = result.as_ref().ok().map(|(c, _)| controller_json(c));
-                let rec = Record {
+                let rec = Change {
+                    url: String::new(),
                     method: "POST",
                     path: "/api/v4/runner_controllers".into(),
                     before: None,
@@ -143,7 +141,8 @@ impl Runner {
                     }
                 }
                 let result = gl.update_controller_meta(id, &update).await;
-                let rec = Record {
+                let rec = Change {
+                    url: String::new(),
                     method: "PUT",
                     path: ctl(id),
                     before: before.as_ref().map(controller_json),
@@ -168,7 +167,8 @@ impl Runner {
                     .delete_controller_meta(id, if_unmodified_since)
                     .await
                     .map(|m| ((), m));
-                let rec = Record {
+                let rec = Change {
+                    url: String::new(),
                     method: "DELETE",
                     path: ctl(id),
                     before,
@@ -192,7 +192,8 @@ impl Runner {
             },
             Effect::CreateToken { id, description } => {
                 let result = gl.create_token_meta(id, description.as_deref()).await;
-                let rec = Record {
+                let rec = Change {
+                    url: String::new(),
                     method: "POST",
                     path: format!("{}/tokens", ctl(id)),
                     before: None,
@@ -207,7 +208,8 @@ impl Runner {
             }
             Effect::RotateToken { id, token_id } => {
                 let result = gl.rotate_token_meta(id, token_id).await;
-                let rec = Record {
+                let rec = Change {
+                    url: String::new(),
                     method: "POST",
                     path: format!("{}/tokens/{token_id}/rotate", ctl(id)),
                     before: Some(json!({ "id": token_id })),
@@ -222,7 +224,8 @@ impl Runner {
             }
             Effect::RevokeToken { id, token_id } => {
                 let result = gl.revoke_token_meta(id, token_id).await.map(|m| ((), m));
-                let rec = Record {
+                let rec = Change {
+                    url: String::new(),
                     method: "DELETE",
                     path: format!("{}/tokens/{token_id}", ctl(id)),
                     before: Some(json!({ "id": token_id })),
@@ -236,6 +239,7 @@ impl Runner {
                 }
             }
             Effect::ChangeScope { id, change } => {
+                let before = gl.scopes(id).await.ok().map(|s| scopes_json(&s));
                 let (method, path, result) = match &change {
                     ScopeChange::AddInstance => (
                         "POST",
@@ -259,11 +263,16 @@ impl Runner {
                     ),
                 };
                 let result = result.map(|m| ((), m));
-                let rec = Record {
+                let after = match &result {
+                    Ok(_) => gl.scopes(id).await.ok().map(|s| scopes_json(&s)),
+                    Err(_) => None,
+                };
+                let rec = Change {
+                    url: String::new(),
                     method,
                     path,
-                    before: None,
-                    after: None,
+                    before,
+                    after,
                 };
                 self.audit(&base, rec, &result).await;
                 Action::ScopeChanged {
@@ -302,7 +311,8 @@ impl Runner {
                     });
                 };
                 let result = v.request_runner_meta(&request).await;
-                let rec = Record {
+                let rec = Change {
+                    url: String::new(),
                     method: "POST",
                     path: v.paths().jobs.clone(),
                     before: None,
@@ -342,7 +352,8 @@ impl Runner {
                     });
                 };
                 let result = v.extend_session_meta(&id, new_end).await;
-                let rec = Record {
+                let rec = Change {
+                    url: String::new(),
                     method: "PATCH",
                     path: audit::session_path(&v.paths().session, &id),
                     before: None,
@@ -362,7 +373,8 @@ impl Runner {
                     });
                 };
                 let result = v.release_session_meta(&id).await.map(|m| ((), m));
-                let rec = Record {
+                let rec = Change {
+                    url: String::new(),
                     method: "POST",
                     path: audit::session_path(&v.paths().release, &id),
                     before: Some(json!({ "id": id })),
@@ -376,4 +388,12 @@ impl Runner {
             }
         })
     }
+}
+
+/// Scopes as the audit log records them.
+fn scopes_json(s: &crate::domain::Scopes) -> Value {
+    json!({
+        "instance": s.instance.is_some(),
+        "runners": s.runners.iter().map(|r| r.runner_id).collect::<Vec<_>>(),
+    })
 }

@@ -67,6 +67,26 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// After a `POST` that creates something (a veHaaS booking): whether the server may have
+    /// done it anyway. A timeout, a 5xx, or a success whose body could not be read all leave it
+    /// open; retrying blindly could book twice.
+    pub fn outcome_unknown(&self) -> bool {
+        match self {
+            Self::Timeout { .. } | Self::Decode { .. } => true,
+            Self::NotJson { status, .. } => *status < 300 || *status >= 500,
+            other => other.status().is_some_and(|s| s >= 500),
+        }
+    }
+
+    /// A failure worth asking again for a read (polling a job): the server or the network
+    /// hiccuped, the thing itself is fine.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            Self::Timeout { .. } | Self::Connect { .. } | Self::RateLimited { .. }
+        ) || self.status().is_some_and(|s| s >= 500)
+    }
+
     pub fn status(&self) -> Option<u16> {
         match self {
             Self::Unauthorized { .. } => Some(401),

@@ -15,7 +15,11 @@ fn controller(id: i64) -> String {
 }
 
 fn new_token(reply: &Reply, controller_id: i64) -> Result<NewToken, ApiError> {
-    let (token, secret) = reply.decode::<TokenDto>()?.into_parts(controller_id);
+    // The body holds a secret: a decoding error must not quote it.
+    let dto = reply.decode::<TokenDto>().map_err(|_| ApiError::Decode {
+        message: "the token answer could not be read (the token may have been created: check the token list)".into(),
+    })?;
+    let (token, secret) = dto.into_parts(controller_id);
     let secret: SecretString = secret.ok_or_else(|| ApiError::Decode {
         message: "the answer carries no token secret".into(),
     })?;

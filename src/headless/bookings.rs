@@ -131,19 +131,6 @@ async fn list(vehaas: &Vehaas, all: bool, output: Output) -> u8 {
     }
 }
 
-/// An answer that says nothing about whether the server acted on the request.
-fn outcome_unknown(e: &ApiError) -> bool {
-    matches!(e, ApiError::Timeout { .. }) || e.status().is_some_and(|s| s >= 500)
-}
-
-/// A failed poll worth repeating (the job itself is fine).
-fn transient(e: &ApiError) -> bool {
-    matches!(
-        e,
-        ApiError::Timeout { .. } | ApiError::Connect { .. } | ApiError::RateLimited { .. }
-    ) || e.status().is_some_and(|s| s >= 500)
-}
-
 async fn request(setup: &Setup, vehaas: &Vehaas, args: RequestArgs) -> u8 {
     let res = vehaas.request_runner_meta(&args.req).await;
     let change = Change {
@@ -169,7 +156,7 @@ async fn request(setup: &Setup, vehaas: &Vehaas, args: RequestArgs) -> u8 {
         Ok((job, _)) => job,
         Err(e) => {
             let code = fail(&e);
-            if outcome_unknown(&e) {
+            if e.outcome_unknown() {
                 eprintln!(
                     "runnerdeck: the booking may or may not exist: check `runnerdeck bookings list` before asking again"
                 );
@@ -213,7 +200,7 @@ async fn wait(vehaas: &Vehaas, mut job: Job, output: Output) -> u8 {
                 }
                 job = next;
             }
-            Err(e) if transient(&e) => {
+            Err(e) if e.is_transient() => {
                 eprintln!("runnerdeck: warning: {e}; asking again");
             }
             Err(e) => return fail(&e),

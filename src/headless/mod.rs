@@ -8,12 +8,12 @@ pub mod doctor;
 pub mod output;
 mod rc;
 
-use serde_json::Value;
 use tokio::sync::OnceCell;
 
 pub use output::{controller_json, print_table, session_json};
 
 use crate::api::{ApiError, GitLab, Meta};
+pub(crate) use crate::audit::Change;
 use crate::audit::{AuditEntry, AuditLog};
 use crate::cli::{BookingsCommand, RcCommand};
 use crate::domain::Deprecation;
@@ -45,20 +45,10 @@ pub fn print_notices(notices: &mut tokio::sync::mpsc::UnboundedReceiver<Deprecat
 }
 
 fn deprecation_text(d: &Deprecation) -> String {
-    let mut s = format!("{} {} is deprecated", d.api, d.endpoint);
-    if let Some(since) = &d.since {
-        s.push_str(&format!(" since {since}"));
+    match &d.link {
+        Some(link) => format!("{} (see {link})", d.describe()),
+        None => d.describe(),
     }
-    if let Some(sunset) = &d.sunset {
-        s.push_str(&format!(" and stops working on {sunset}"));
-    }
-    if let Some(w) = &d.warning {
-        s.push_str(&format!(": {w}"));
-    }
-    if let Some(link) = &d.link {
-        s.push_str(&format!(" (see {link})"));
-    }
-    s
 }
 
 /// The server's reason on stderr; exit 1.
@@ -81,16 +71,6 @@ fn writable(setup: &Setup) -> Result<(), u8> {
         ));
     }
     Ok(())
-}
-
-/// A change about to be recorded: where, what, and the object before and after.
-struct Change {
-    /// The GitLab or veHaaS address.
-    url: String,
-    method: &'static str,
-    path: String,
-    before: Option<Value>,
-    after: Option<Value>,
 }
 
 /// Writes audit entries for this run (source "cli"); the acting user is asked once.
@@ -136,23 +116,7 @@ impl<'a> Auditor<'a> {
         let Some(log) = &self.log else {
             return;
         };
-        let (status, request_id, error) = match outcome {
-            Ok(meta) => (meta.status, meta.request_id.clone(), None),
-            Err(e) => (e.status().unwrap_or(0), None, Some(e.to_string())),
-        };
-        let entry = AuditEntry {
-            time: AuditEntry::now(),
-            gitlab_url: change.url,
-            user: self.user().await,
-            method: change.method.to_string(),
-            path: change.path,
-            before: change.before,
-            after: change.after,
-            status,
-            request_id,
-            source: "cli".into(),
-            error,
-        };
+        let entry = AuditEntry::of(change, self.user().await, "cli", outcome);
         if let Err(e) = log.append(&entry) {
             eprintln!(
                 "runnerdeck: warning: cannot write the audit log {}: {e}",

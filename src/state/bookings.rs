@@ -359,12 +359,12 @@ fn requested(
                 format!("Runner requested on {assembly}: job {job_id}"),
             );
         }
-        Err(e @ ApiError::Timeout { .. }) => {
+        Err(e) if e.outcome_unknown() => {
             r.phase = RequestPhase::Unknown;
             let assembly = r.request.assembly_ref.clone();
             state.flash(
                 Level::Warn,
-                format!("The runner request for {assembly} timed out ({e}): the booking may or may not exist. Not retrying; refreshing the sessions to check."),
+                format!("The runner request for {assembly} got no clear answer ({e}): the booking may or may not exist. Not retrying; refreshing the sessions to check."),
             );
             state.load_sessions(fx);
         }
@@ -421,7 +421,7 @@ fn polled(state: &mut State, local_id: u64, result: Result<Job, ApiError>, fx: &
                 }),
             }
         }
-        Err(e) if unreachable(&e) || e.status().is_some_and(|s| s >= 500 || s == 429) => {
+        Err(e) if e.is_transient() => {
             // Polling is a GET: safe to try again, with the same backoff.
             let job_id = r.job.as_ref().map(|j| j.job_id.clone()).unwrap_or_default();
             fx.push(Effect::PollJob {

@@ -402,16 +402,7 @@ fn reduce(state: &mut State, action: Action) -> Vec<Effect> {
 }
 
 fn deprecated(state: &mut State, d: Deprecation) {
-    let mut text = format!("{} {} is deprecated", d.api, d.endpoint);
-    if let Some(since) = &d.since {
-        text.push_str(&format!(" since {since}"));
-    }
-    if let Some(sunset) = &d.sunset {
-        text.push_str(&format!(" and stops working after {sunset}"));
-    }
-    if let Some(w) = &d.warning {
-        text.push_str(&format!(" ({w})"));
-    }
+    let text = d.describe();
     // Once per API and run: the first notice says it; later endpoints of the same API only
     // reach the log (the app logs every notice).
     if state

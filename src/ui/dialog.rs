@@ -339,10 +339,14 @@ fn secret(token: &NewToken, rotated: Option<i64>, frame: &mut Frame, area: Rect)
             Style::new().fg(theme::AMBER).add_modifier(Modifier::BOLD),
         )),
         Line::raw(""),
-        Line::from(Span::styled(
-            format!(" {}", token.secret.expose_secret()),
-            Style::new().fg(Color::White).add_modifier(Modifier::BOLD),
-        )),
+        // Borrowed, never copied into a String that would outlive the frame unwiped.
+        Line::from(vec![
+            Span::raw(" "),
+            Span::styled(
+                token.secret.expose_secret(),
+                Style::new().fg(Color::White).add_modifier(Modifier::BOLD),
+            ),
+        ]),
         Line::raw(""),
         Line::from(Span::styled(
             " c copy (OSC 52) · esc close: the secret is wiped from memory and screen",
