@@ -72,10 +72,12 @@ async fn event_loop(
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut view = View::default();
+    let mut logged = 0u64;
     for fx in state.init() {
         perform(&runner, fx)?;
     }
     loop {
+        log_history(&state, &mut logged);
         if state.dirty {
             terminal.draw(|f| ui::render(&state, &mut view, f))?;
             state.dirty = false;
@@ -112,6 +114,19 @@ async fn event_loop(
                 return Ok(());
             }
         }
+    }
+}
+
+/// Every flash (results and errors, in the words the user saw) also goes to the log file.
+fn log_history(state: &State, logged: &mut u64) {
+    let since = *logged;
+    for h in state.history.iter().filter(|h| h.seq > since) {
+        match h.level {
+            state::Level::Info => tracing::info!("{}", h.text),
+            state::Level::Warn => tracing::warn!("{}", h.text),
+            state::Level::Error => tracing::error!("{}", h.text),
+        }
+        *logged = h.seq;
     }
 }
 

@@ -73,7 +73,16 @@ pub async fn setup(cli: &Cli) -> Result<(Setup, Vec<String>), SetupError> {
     }
     let path = config::locate(cli.config.as_deref())?;
     let (cfg, warnings) = config::load(&path)?;
-    let setup = from_config(cli, &cfg, tx, notices)?;
+    let setup = match from_config(cli, &cfg, tx, notices) {
+        Ok(s) => s,
+        Err(e) => {
+            // The caller never sees these when set-up fails; they may well explain why.
+            for w in &warnings {
+                eprintln!("runnerdeck: warning: {w}");
+            }
+            return Err(e);
+        }
+    };
     Ok((setup, warnings))
 }
 

@@ -205,9 +205,15 @@ fn sessions_loaded(state: &mut State, req: u64, result: Result<Vec<Session>, Api
         v.sort_by_key(|s| s.end);
         v
     });
+    let before = state
+        .bookings
+        .remote
+        .error
+        .as_ref()
+        .map(|e| e.message.clone());
     if state.bookings.remote.finish(req, result, now, down) {
         state.bookings.keep_selection_valid(now);
-        if let Some(e) = err {
+        if let Some(e) = err.filter(|e| before.as_deref() != Some(e.to_string().as_str())) {
             state.flash_error("Refreshing veHaaS bookings failed", &e);
         }
     }

@@ -214,6 +214,7 @@ fn loaded(state: &mut State, req: ReqId, result: Result<Vec<RunnerController>, A
     if !remote.is_latest(req) {
         return;
     }
+    let before = remote.error.as_ref().map(|e| e.message.clone());
     match result {
         Ok(rows) => {
             remote.finish(req, Ok::<_, ApiError>(Vec::new()), now, false);
@@ -223,7 +224,8 @@ fn loaded(state: &mut State, req: ReqId, result: Result<Vec<RunnerController>, A
             remote.finish(req, Err(e), now, down);
         }
     }
-    if let Some(e) = err {
+    // Said once per run of the same failure; the pane title keeps saying it.
+    if let Some(e) = err.filter(|e| before.as_deref() != Some(e.to_string().as_str())) {
         state.flash_error("Refreshing runner controllers failed", &e);
     }
 }

@@ -95,6 +95,8 @@ pub struct Flash {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HistoryEntry {
+    /// Increasing number of the entry in this run (the app logs each one once).
+    pub seq: u64,
     pub at: Timestamp,
     pub level: Level,
     pub text: String,
@@ -187,7 +189,9 @@ impl State {
 
     pub fn flash(&mut self, level: Level, text: impl Into<String>) {
         let text = text.into();
+        let seq = self.history.last().map_or(1, |h| h.seq + 1);
         self.history.push(HistoryEntry {
+            seq,
             at: self.now,
             level,
             text: text.clone(),

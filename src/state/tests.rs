@@ -1575,3 +1575,28 @@ fn ctrl_d_in_an_empty_detail_never_offers_to_delete_the_controller() {
             .is_some_and(|f| f.text.contains("Select a token or a scope"))
     );
 }
+
+#[test]
+fn the_same_failure_is_flashed_once_while_the_title_keeps_saying_it() {
+    let mut s = loaded(1);
+    for _ in 0..3 {
+        let fx = update(&mut s, Action::Refresh);
+        let Some(Effect::LoadControllers { req }) = fx.first().cloned() else {
+            panic!("load");
+        };
+        update(
+            &mut s,
+            Action::ControllersLoaded {
+                req,
+                result: Err(err500()),
+            },
+        );
+    }
+    let flashed = s
+        .history
+        .iter()
+        .filter(|h| h.text.contains("Refreshing runner controllers failed"))
+        .count();
+    assert_eq!(flashed, 1);
+    assert_eq!(s.controllers.remote.health(), Health::Failing);
+}
