@@ -3,6 +3,7 @@
 
 mod bookings;
 mod bulk;
+mod changes;
 mod controller_form;
 pub(crate) mod controllers;
 mod detail;
