@@ -9,6 +9,7 @@ pub(crate) mod controllers;
 mod detail;
 mod dialog;
 mod filter;
+mod forms;
 pub mod preview;
 mod remote;
 
@@ -359,7 +360,7 @@ fn reduce(state: &mut State, action: Action) -> Vec<Effect> {
             } else if state.focus == Pane::Controllers && !state.controllers.marked.is_empty() {
                 state.controllers.marked.clear();
             } else if filtered {
-                dialog::set_filter(state, None);
+                forms::set_filter(state, None);
             } else {
                 state.flash = None;
             }
@@ -381,9 +382,9 @@ fn reduce(state: &mut State, action: Action) -> Vec<Effect> {
                 *entries = Some(result);
             }
         }
-        Action::CommandLine => dialog::open_command(state),
-        Action::Filter => dialog::open_filter(state),
-        Action::Raw => dialog::open_raw(state, &mut fx),
+        Action::CommandLine => forms::open_command(state),
+        Action::Filter => forms::open_filter(state),
+        Action::Raw => forms::open_raw(state, &mut fx),
         Action::RawLoaded { result } => {
             if let Some(Dialog::Raw { text, .. }) = state.dialog.as_mut() {
                 *text = Some(
