@@ -1,0 +1,96 @@
+//! The `/` filter and `y` raw JSON.
+
+use super::*;
+
+#[test]
+fn filter_narrows_the_list_as_typed_and_esc_clears_it() {
+    let mut s = loaded(1);
+    type_filter(&mut s, "GPU");
+    assert_eq!(s.controllers.visible_len(), 1);
+    assert_eq!(
+        s.controllers.selected,
+        Some(3),
+        "the selection moves to what is shown"
+    );
+    update(&mut s, Action::Submit);
+    assert!(s.dialog.is_none());
+    assert_eq!(s.controllers.visible_len(), 1, "Enter keeps the filter");
+    // A refresh keeps applying it.
+    let fx = update(&mut s, Action::Refresh);
+    let Some(Effect::LoadControllers { req }) = fx.first().cloned() else {
+        panic!("load");
+    };
+    update(
+        &mut s,
+        Action::ControllersLoaded {
+            req,
+            result: Ok(fixture()),
+        },
+    );
+    assert_eq!(s.controllers.visible_len(), 1);
+    assert_eq!(s.controllers.selected_controller().map(|c| c.id), Some(3));
+    update(&mut s, Action::Back);
+    assert!(s.controllers.filter.is_none());
+    assert_eq!(s.controllers.visible_len(), 4);
+    assert_eq!(
+        s.controllers.selected,
+        Some(3),
+        "clearing keeps the selection"
+    );
+}
+
+#[test]
+fn inverted_filter_and_navigation_stay_inside_the_visible_rows() {
+    let mut s = loaded(1);
+    type_filter(&mut s, "!dry_run");
+    update(&mut s, Action::Submit);
+    let ids: Vec<i64> = (0..s.controllers.visible_len())
+        .filter_map(|i| s.controllers.visible(i).map(|c| c.id))
+        .collect();
+    assert_eq!(ids, vec![1, 2, 4]);
+    update(&mut s, Action::Bottom);
+    assert_eq!(s.controllers.selected, Some(4));
+    update(&mut s, Action::Up);
+    assert_eq!(s.controllers.selected, Some(2), "3 is filtered out");
+}
+
+#[test]
+fn esc_in_the_filter_box_clears_the_filter() {
+    let mut s = loaded(1);
+    type_filter(&mut s, "kas");
+    assert_eq!(s.controllers.visible_len(), 1);
+    update(&mut s, Action::Back);
+    assert!(s.dialog.is_none());
+    assert_eq!(s.controllers.visible_len(), 4);
+}
+
+#[test]
+fn bookings_filter_matches_owner_state_and_tag() {
+    let mut s = bookings_loaded();
+    type_filter(&mut s, "vehaas-3");
+    let keys: Vec<String> = s.bookings.rows(s.now).iter().map(|r| r.key()).collect();
+    assert_eq!(keys, vec!["3"]);
+    assert_eq!(s.bookings.selected.as_deref(), Some("3"));
+}
+
+#[test]
+fn y_shows_the_raw_json_of_the_selected_controller() {
+    let mut s = loaded(3);
+    let fx = update(&mut s, Action::Raw);
+    assert_eq!(fx, vec![Effect::LoadRaw { id: 3 }]);
+    update(
+        &mut s,
+        Action::RawLoaded {
+            result: Ok(serde_json::json!({"id": 3, "state": "dry_run"})),
+        },
+    );
+    let Some(Dialog::Raw {
+        text: Some(Ok(t)), ..
+    }) = &s.dialog
+    else {
+        panic!("raw dialog: {:?}", s.dialog);
+    };
+    assert!(t.contains("\"state\": \"dry_run\""), "{t}");
+    let fx = update(&mut s, Action::Copy);
+    assert!(matches!(&fx[..], [Effect::Copy { text }] if text.contains("dry_run")));
+}

@@ -1,0 +1,226 @@
+//! Behaviour found wrong in review, pinned so it stays right.
+
+use super::*;
+
+#[test]
+fn a_finished_request_hands_the_selection_to_its_session() {
+    let mut s = bookings_loaded();
+    let fx = submit_request(&mut s, "10m");
+    let [Effect::RequestRunner { local_id, .. }] = &fx[..] else {
+        panic!("POST");
+    };
+    let local_id = *local_id;
+    update(
+        &mut s,
+        Action::RunnerRequested {
+            local_id,
+            result: Ok(job(JobState::Queued, None)),
+        },
+    );
+    let fx = update(
+        &mut s,
+        Action::JobPolled {
+            local_id,
+            result: Ok(job(JobState::Finished, Some("vehaas-hil-9"))),
+        },
+    );
+    let Some(Effect::LoadSessions { req }) = fx
+        .iter()
+        .find(|e| matches!(e, Effect::LoadSessions { .. }))
+        .cloned()
+    else {
+        panic!("sessions refreshed");
+    };
+    let mut sessions = vec![session("1", SessionState::Active, 20, Some("vehaas-1"))];
+    sessions.push(session("9", SessionState::Active, 10, Some("vehaas-hil-9")));
+    update(
+        &mut s,
+        Action::SessionsLoaded {
+            req,
+            result: Ok(sessions),
+        },
+    );
+    assert_eq!(
+        s.bookings.selected.as_deref(),
+        Some("9"),
+        "not the first row"
+    );
+    let fx = update(&mut s, Action::Copy);
+    assert_eq!(
+        fx,
+        vec![Effect::Copy {
+            text: "vehaas-hil-9".into()
+        }]
+    );
+}
+
+#[test]
+fn a_result_never_replaces_an_open_dialog_it_waits_its_turn() {
+    let mut s = detail_of_2();
+    update(&mut s, Action::Delete); // a question is open
+    let secret = std::sync::Arc::new(crate::domain::NewToken {
+        token: token(12),
+        secret: secrecy::SecretString::from("glrct-FAKE".to_string()),
+    });
+    update(
+        &mut s,
+        Action::TokenIssued {
+            id: 2,
+            rotated: None,
+            result: Ok(secret),
+        },
+    );
+    assert!(
+        matches!(s.dialog, Some(Dialog::Confirm(_))),
+        "the question stays"
+    );
+    update(&mut s, Action::Answer(false));
+    assert!(
+        matches!(s.dialog, Some(Dialog::Secret { .. })),
+        "then the secret shows"
+    );
+}
+
+#[test]
+fn a_change_during_a_list_load_asks_for_the_list_again() {
+    let mut s = loaded(2);
+    update(&mut s, Action::Refresh);
+    let old = s.controllers.remote.pending.expect("loading");
+    let fx = update(
+        &mut s,
+        Action::ControllerUpdated {
+            id: 2,
+            result: Ok(controller(2, S::DryRun, "fleet: arm64")),
+        },
+    );
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::LoadControllers { .. }))
+    );
+    // The answer read before the change is dropped.
+    update(
+        &mut s,
+        Action::ControllersLoaded {
+            req: old,
+            result: Ok(fixture()),
+        },
+    );
+    assert_eq!(s.controllers.rows()[1].state, S::DryRun);
+}
+
+#[test]
+fn an_older_scopes_answer_never_reaches_the_cache() {
+    let mut s = loaded(2);
+    let fx = update(&mut s, Action::Tick { now: t0() });
+    let Some(Effect::LoadScopes { req: old, .. }) = fx
+        .iter()
+        .find(|e| matches!(e, Effect::LoadScopes { .. }))
+        .cloned()
+    else {
+        panic!("background scopes");
+    };
+    let fx = update(&mut s, Action::OpenDetail);
+    let Some(Effect::LoadScopes { req: new, .. }) = fx
+        .iter()
+        .find(|e| matches!(e, Effect::LoadScopes { .. }))
+        .cloned()
+    else {
+        panic!("detail scopes");
+    };
+    let instance = crate::domain::Scopes {
+        instance: Some(Default::default()),
+        runners: vec![],
+    };
+    update(
+        &mut s,
+        Action::ScopesLoaded {
+            req: new,
+            id: 2,
+            result: Ok(instance),
+        },
+    );
+    update(
+        &mut s,
+        Action::ScopesLoaded {
+            req: old,
+            id: 2,
+            result: Ok(crate::domain::Scopes::default()),
+        },
+    );
+    assert!(
+        s.controllers
+            .scopes
+            .get(&2)
+            .is_some_and(|sc| sc.instance.is_some())
+    );
+}
+
+#[test]
+fn unreadable_scopes_make_deleting_ask_for_the_id() {
+    let mut s = loaded(2);
+    let fx = update(&mut s, Action::Tick { now: t0() });
+    let Some(Effect::LoadScopes { req, .. }) = fx
+        .iter()
+        .find(|e| matches!(e, Effect::LoadScopes { .. }))
+        .cloned()
+    else {
+        panic!("background scopes");
+    };
+    update(
+        &mut s,
+        Action::ScopesLoaded {
+            req,
+            id: 2,
+            result: Err(err500()),
+        },
+    );
+    update(&mut s, Action::Delete);
+    assert!(matches!(&s.dialog, Some(Dialog::Confirm(c)) if c.typed.is_some()));
+}
+
+#[test]
+fn leaving_enabled_from_the_picker_asks_first() {
+    let mut s = loaded(1);
+    update(&mut s, Action::PickState);
+    update(&mut s, Action::Top); // disabled
+    assert!(update(&mut s, Action::Submit).is_empty());
+    assert!(matches!(&s.dialog, Some(Dialog::Confirm(c)) if c.details[0] == "enabled -> disabled"));
+}
+
+#[test]
+fn ctrl_d_in_an_empty_detail_never_offers_to_delete_the_controller() {
+    let mut s = loaded(2);
+    update(&mut s, Action::OpenDetail);
+    update(&mut s, Action::Delete);
+    assert!(s.dialog.is_none());
+    assert!(
+        s.flash
+            .as_ref()
+            .is_some_and(|f| f.text.contains("Select a token or a scope"))
+    );
+}
+
+#[test]
+fn the_same_failure_is_flashed_once_while_the_title_keeps_saying_it() {
+    let mut s = loaded(1);
+    for _ in 0..3 {
+        let fx = update(&mut s, Action::Refresh);
+        let Some(Effect::LoadControllers { req }) = fx.first().cloned() else {
+            panic!("load");
+        };
+        update(
+            &mut s,
+            Action::ControllersLoaded {
+                req,
+                result: Err(err500()),
+            },
+        );
+    }
+    let flashed = s
+        .history
+        .iter()
+        .filter(|h| h.text.contains("Refreshing runner controllers failed"))
+        .count();
+    assert_eq!(flashed, 1);
+    assert_eq!(s.controllers.remote.health(), Health::Failing);
+}
