@@ -323,7 +323,7 @@ pub(super) fn handle(state: &mut State, action: &Action, fx: &mut Vec<Effect>) -
         Dialog::Confirm(c) => confirm(state, c, action, fx),
         Dialog::StatePicker(p) => picker(state, p, action, fx),
         Dialog::ControllerForm(f) => super::controller_form::form(state, f, action, fx),
-        Dialog::RunnerForm(f) => bookings::runner_form(state, f, action, fx),
+        Dialog::RunnerForm(f) => super::runner_form::runner_form(state, f, action, fx),
         Dialog::Text(f) => super::forms::text_form(state, f, action, fx),
         Dialog::Secret { token, rotated } => match action {
             Action::Copy => {

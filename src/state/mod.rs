@@ -12,6 +12,7 @@ mod filter;
 mod forms;
 pub mod preview;
 mod remote;
+mod runner_form;
 
 use std::time::Duration;
 
