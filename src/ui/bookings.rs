@@ -79,6 +79,16 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
         .max()
         .unwrap_or(8)
         .clamp(8, 24) as u16;
+    // The runner tag matters more than the owner: the owner gets what it needs up to 12.
+    let owner_w = rows
+        .iter()
+        .map(|r| match r {
+            BRow::Request(_) => "(request)".len(),
+            BRow::Session(s) => s.owner.as_deref().map_or(1, |o| o.chars().count()),
+        })
+        .max()
+        .unwrap_or(5)
+        .clamp(5, 12) as u16;
     let body_h = inner.height.saturating_sub(1) as usize;
     let selected = b.selected_index(&rows);
     view.bookings_offset = scroll(view.bookings_offset, selected, body_h, rows.len());
@@ -111,7 +121,7 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
             ],
             vec![
                 Constraint::Length(assembly_w),
-                Constraint::Fill(1),
+                Constraint::Length(owner_w),
                 Constraint::Length(11),
                 Constraint::Length(5),
                 Constraint::Length(5),
@@ -124,10 +134,10 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
             vec!["ASSEMBLY", "OWNER", "STATE", "ENDS IN", "RUNNER TAG"],
             vec![
                 Constraint::Length(assembly_w),
-                Constraint::Fill(1),
+                Constraint::Length(owner_w),
                 Constraint::Length(11),
                 Constraint::Length(7),
-                Constraint::Fill(2),
+                Constraint::Fill(1),
             ],
         )
     };

@@ -59,7 +59,7 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame) {
 
 fn split_body(body: Rect) -> (Rect, Rect) {
     if body.width >= SIDE_BY_SIDE {
-        let [l, r] = Layout::horizontal([Constraint::Percentage(52), Constraint::Percentage(48)])
+        let [l, r] = Layout::horizontal([Constraint::Percentage(46), Constraint::Percentage(54)])
             .areas(body);
         (l, r)
     } else {
