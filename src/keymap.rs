@@ -91,8 +91,8 @@ static BINDINGS: LazyLock<Vec<Binding>> = LazyLock::new(|| {
         b(vec![ch('i')], Action::AddInstanceScope, Some("instance scope"), "add the instance scope (detail)", true, Scope::Detail),
         b(vec![ch('a')], Action::AddRunnerScope, Some("runner scope"), "scope a runner by id (detail)", true, Scope::Detail),
         b(vec![ch('y')], Action::Raw, None, "raw JSON of the selected object (c copies it)", false, G),
-        b(vec![ch(' ')], Action::Mark, Some("mark"), "mark the controller for a bulk state change or delete (esc unmarks)", true, rc),
-        b(vec![ch('/')], Action::Filter, Some("filter"), "filter the pane (substring, case-insensitive; ! inverts; esc clears)", false, G),
+        b(vec![ch(' ')], Action::Mark, Some("mark"), "mark for a bulk state change or delete (esc unmarks)", true, rc),
+        b(vec![ch('/')], Action::Filter, Some("filter"), "filter (substring, any case; ! inverts; esc clears)", false, G),
         b(vec![ch('z')], Action::Undo, None, "undo the last state or description change (asks first)", true, rc),
         b(vec![ch(':')], Action::CommandLine, None, "command line: log (audit log), rc, bookings, readonly, q", false, G),
         b(vec![ch('c')], Action::Copy, None, "copy the id (controllers) or the runner tag (bookings)", false, G),
@@ -195,8 +195,13 @@ pub fn map(state: &State, key: KeyEvent) -> Option<Action> {
 fn map_dialog(dialog: &Dialog, key: KeyEvent) -> Option<Action> {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     match dialog {
-        Dialog::Help => match key.code {
+        Dialog::Help { .. } => match key.code {
             KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q' | '?') => Some(Action::Back),
+            KeyCode::Char('j') | KeyCode::Down => Some(Action::Down),
+            KeyCode::Char('k') | KeyCode::Up => Some(Action::Up),
+            KeyCode::PageDown => Some(Action::PageDown),
+            KeyCode::PageUp => Some(Action::PageUp),
+            KeyCode::Char('g') | KeyCode::Home => Some(Action::Top),
             _ => None,
         },
         Dialog::Confirm(c) if c.typed.is_none() => match key.code {

@@ -202,7 +202,10 @@ pub struct TextForm {
 
 #[derive(Debug, Clone)]
 pub enum Dialog {
-    Help,
+    /// The keys, scrolled by `offset` lines when they do not fit.
+    Help {
+        offset: usize,
+    },
     Confirm(Confirm),
     StatePicker(StatePicker),
     ControllerForm(ControllerForm),
@@ -300,7 +303,7 @@ pub(super) fn handle(state: &mut State, action: &Action, fx: &mut Vec<Effect>) -
     }
     if matches!(action, Action::Quit) {
         // ctrl-c quits from anywhere; `q` in help only closes it.
-        if matches!(state.dialog, Some(Dialog::Help)) {
+        if matches!(state.dialog, Some(Dialog::Help { .. })) {
             state.dialog = None;
             return true;
         }
@@ -316,9 +319,23 @@ pub(super) fn handle(state: &mut State, action: &Action, fx: &mut Vec<Effect>) -
         return true; // closed: Esc cancels any dialog
     }
     state.dialog = match dialog {
-        Dialog::Help => match action {
+        Dialog::Help { offset } => match action {
             Action::Help | Action::Submit => None,
-            _ => Some(Dialog::Help),
+            // The view clamps it to what there is to show.
+            Action::Down => Some(Dialog::Help {
+                offset: (offset + 1).min(200),
+            }),
+            Action::PageDown => Some(Dialog::Help {
+                offset: (offset + 10).min(200),
+            }),
+            Action::Up => Some(Dialog::Help {
+                offset: offset.saturating_sub(1),
+            }),
+            Action::PageUp => Some(Dialog::Help {
+                offset: offset.saturating_sub(10),
+            }),
+            Action::Top => Some(Dialog::Help { offset: 0 }),
+            _ => Some(Dialog::Help { offset }),
         },
         Dialog::Confirm(c) => confirm(state, c, action, fx),
         Dialog::StatePicker(p) => picker(state, p, action, fx),

@@ -325,7 +325,7 @@ fn reduce(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::Tick { .. } | Action::Resize => {}
         Action::Quit => state.quit = true,
-        Action::Help => state.dialog = Some(Dialog::Help),
+        Action::Help => state.dialog = Some(Dialog::Help { offset: 0 }),
         Action::FocusNext | Action::FocusPrev => {
             state.focus = match state.focus {
                 Pane::Controllers => Pane::Bookings,

@@ -22,7 +22,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
         return;
     };
     match d {
-        Dialog::Help => help(state, frame, area),
+        Dialog::Help { offset } => help(state, *offset, frame, area),
         Dialog::Confirm(c) => confirm(c, frame, area),
         Dialog::StatePicker(p) => picker(state, p, frame, area),
         Dialog::ControllerForm(f) => controller_form(f, frame, area),
@@ -65,7 +65,7 @@ fn popup(
     inner
 }
 
-fn help(state: &State, frame: &mut Frame, area: Rect) {
+fn help(state: &State, offset: usize, frame: &mut Frame, area: Rect) {
     let mut lines = Vec::new();
     let key_style = Style::new().fg(theme::ACCENT).add_modifier(Modifier::BOLD);
     let mut seen = Vec::new();
@@ -76,7 +76,7 @@ fn help(state: &State, frame: &mut Frame, area: Rect) {
         seen.push(b.description);
         let keys: Vec<String> = b.keys.iter().map(|k| keymap::key_label(*k)).collect();
         lines.push(Line::from(vec![
-            Span::styled(format!(" {:<14}", keys.join(" / ")), key_style),
+            Span::styled(format!(" {:<17}", keys.join(" / ")), key_style),
             Span::raw(b.description),
         ]));
     }
@@ -92,8 +92,26 @@ fn help(state: &State, frame: &mut Frame, area: Rect) {
         crate::state::Pane::Controllers => "runner controllers",
         crate::state::Pane::Bookings => "veHaaS bookings",
     };
-    let inner = popup(frame, area, 72, h, &format!("Keys: {pane}"), false);
-    frame.render_widget(Paragraph::new(lines), inner);
+    let inner = popup(frame, area, 96, h, &format!("Keys: {pane}"), false);
+    let room = inner.height as usize;
+    if lines.len() > room {
+        // Scrolls with j/k; the last line says there is more.
+        let offset = offset.min(lines.len() - room + 1);
+        let mut shown: Vec<Line> = lines.into_iter().skip(offset).collect();
+        let more = shown.len() > room;
+        shown.truncate(room.saturating_sub(1));
+        shown.push(Line::from(Span::styled(
+            if more {
+                " ↓ more: j / k scroll"
+            } else {
+                " ↑ j / k scroll"
+            },
+            theme::dim(),
+        )));
+        frame.render_widget(Paragraph::new(shown), inner);
+    } else {
+        frame.render_widget(Paragraph::new(lines), inner);
+    }
 }
 
 fn buttons(yes: bool) -> Line<'static> {

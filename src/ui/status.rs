@@ -32,7 +32,7 @@ fn hint_line(state: &State, width: usize) -> Line<'static> {
     let key_style = Style::new().fg(theme::ACCENT).add_modifier(Modifier::BOLD);
     if let Some(d) = &state.dialog {
         let pairs: &[(&str, &str)] = match d {
-            Dialog::Help => &[("esc", "close")],
+            Dialog::Help { .. } => &[("j/k", "scroll"), ("esc", "close")],
             Dialog::Confirm(_) => &[
                 ("y", "yes"),
                 ("n", "no"),

@@ -553,3 +553,14 @@ fn deprecation_is_shown_once() {
     assert_eq!(s.history.len(), before, "once per API, not per endpoint");
     assert_eq!(s.banner.as_deref(), Some(banner.as_str()));
 }
+
+#[test]
+fn help_scrolls_and_closes() {
+    let mut s = loaded(1);
+    update(&mut s, Action::Help);
+    update(&mut s, Action::Down);
+    update(&mut s, Action::Down);
+    assert!(matches!(s.dialog, Some(Dialog::Help { offset: 2 })));
+    update(&mut s, Action::Back);
+    assert!(s.dialog.is_none());
+}
