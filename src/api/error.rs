@@ -56,6 +56,11 @@ pub enum ApiError {
         host: String,
         message: String,
     },
+    /// The connection broke after the request went out: the server may have acted on it.
+    Interrupted {
+        host: String,
+        message: String,
+    },
     Http {
         status: u16,
         message: String,
@@ -72,7 +77,7 @@ impl ApiError {
     /// open; retrying blindly could book twice.
     pub fn outcome_unknown(&self) -> bool {
         match self {
-            Self::Timeout { .. } | Self::Decode { .. } => true,
+            Self::Timeout { .. } | Self::Decode { .. } | Self::Interrupted { .. } => true,
             Self::NotJson { status, .. } => *status < 300 || *status >= 500,
             other => other.status().is_some_and(|s| s >= 500),
         }
@@ -83,7 +88,10 @@ impl ApiError {
     pub fn is_transient(&self) -> bool {
         matches!(
             self,
-            Self::Timeout { .. } | Self::Connect { .. } | Self::RateLimited { .. }
+            Self::Timeout { .. }
+                | Self::Connect { .. }
+                | Self::Interrupted { .. }
+                | Self::RateLimited { .. }
         ) || self.status().is_some_and(|s| s >= 500)
     }
 
@@ -103,6 +111,7 @@ impl ApiError {
             Self::Decode { .. }
             | Self::Timeout { .. }
             | Self::Connect { .. }
+            | Self::Interrupted { .. }
             | Self::Config { .. } => None,
         }
     }
@@ -192,6 +201,10 @@ impl fmt::Display for ApiError {
                 "no answer in time from {url_path}: the server is slow or unreachable"
             ),
             Self::Connect { host, message } => write!(f, "cannot connect to {host}: {message}"),
+            Self::Interrupted { host, message } => write!(
+                f,
+                "the connection to {host} broke after the request was sent ({message})"
+            ),
             Self::Http { status, message } => {
                 write!(f, "{status} {}{}", reason(*status), colon(*status, message))
             }

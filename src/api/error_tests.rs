@@ -319,3 +319,34 @@ fn garbage_success_bodies() {
     assert!(matches!(e, ApiError::Decode { .. }), "{e:?}");
     assert_eq!(e.status(), None);
 }
+
+#[test]
+fn unclear_outcomes_and_transient_failures() {
+    let interrupted = ApiError::Interrupted {
+        host: "v".into(),
+        message: "reset".into(),
+    };
+    let refused = ApiError::Connect {
+        host: "v".into(),
+        message: "refused".into(),
+    };
+    let bad_gateway = ApiError::Server {
+        status: 502,
+        message: "x".into(),
+    };
+    let conflict = ApiError::Conflict {
+        message: "x".into(),
+    };
+    assert!(interrupted.outcome_unknown());
+    assert!(bad_gateway.outcome_unknown());
+    assert!(
+        ApiError::Timeout {
+            url_path: "/".into()
+        }
+        .outcome_unknown()
+    );
+    assert!(!refused.outcome_unknown(), "never reached the server");
+    assert!(!conflict.outcome_unknown());
+    assert!(refused.is_transient() && interrupted.is_transient() && bad_gateway.is_transient());
+    assert!(!conflict.is_transient());
+}

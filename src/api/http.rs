@@ -76,13 +76,27 @@ fn install_crypto_provider() {
     });
 }
 
+/// `https://user:secret@host/x` -> `https://***@host/x`: an address is echoed in errors, a
+/// credential pasted into it never is.
+pub(crate) fn redact_userinfo(url: &str) -> String {
+    let Some(start) = url.find("://").map(|i| i + 3) else {
+        return url.to_string();
+    };
+    let rest = &url[start..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{}***{}", &url[..start], &rest[at..]),
+        None => url.to_string(),
+    }
+}
+
 /// Parse and check a server address given by the user.
 pub(crate) fn parse_base(base_url: &str) -> Result<Url, ApiError> {
     let trimmed = base_url.trim();
     let bad = |why: &str| ApiError::Config {
         message: format!(
             "invalid server address \"{}\": {why}",
-            error::sanitize(trimmed)
+            error::sanitize(&redact_userinfo(trimmed))
         ),
     };
     let url = Url::parse(trimmed).map_err(|e| bad(&e.to_string()))?;
@@ -287,9 +301,17 @@ fn transport_error(e: &reqwest::Error, url: &Url) -> ApiError {
         (Some(h), None) => h.to_string(),
         _ => "the server".to_string(),
     };
-    ApiError::Connect {
-        host,
-        message: innermost(e),
+    if e.is_connect() {
+        ApiError::Connect {
+            host,
+            message: innermost(e),
+        }
+    } else {
+        // Sent, then the connection broke (reset, closed mid-answer).
+        ApiError::Interrupted {
+            host,
+            message: innermost(e),
+        }
     }
 }
 
@@ -341,6 +363,18 @@ fn innermost(e: &(dyn std::error::Error + 'static)) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_credential_in_an_address_is_never_echoed() {
+        let e = super::parse_base("https://oauth2:glpat-SECRET123@gitlab.example.com")
+            .expect_err("refused");
+        let text = e.to_string();
+        assert!(!text.contains("SECRET123"), "{text}");
+        assert!(!text.contains("oauth2"), "{text}");
+        assert!(text.contains("https://***@gitlab.example.com"), "{text}");
+        assert_eq!(super::redact_userinfo("https://h/x@y"), "https://h/x@y");
+        assert_eq!(super::redact_userinfo("not a url"), "not a url");
+    }
+
     use super::*;
 
     #[test]
