@@ -49,6 +49,8 @@ pub struct Controllers {
     /// Controllers with a change on the way (shown with an ellipsis).
     pub busy: Vec<i64>,
     pub filter: Option<Filter>,
+    /// The controller the user chose; `selected` falls back elsewhere while it is hidden.
+    pinned: Option<i64>,
     /// Rows marked with `space` for a bulk change.
     pub marked: std::collections::BTreeSet<i64>,
     /// Indices into `rows()` that pass the filter (ascending); `None` when unfiltered.
@@ -89,6 +91,7 @@ impl Controllers {
         self.selected_index().and_then(|i| self.visible(i))
     }
 
+    /// Selects the `i`-th visible row (clamped) because the user moved there.
     fn select_index(&mut self, i: usize) {
         let n = self.visible_len();
         self.selected = if n == 0 {
@@ -96,16 +99,53 @@ impl Controllers {
         } else {
             self.visible(i.min(n - 1)).map(|c| c.id)
         };
+        self.pinned = self.selected;
     }
 
-    /// Sets the filter (empty clears it) and keeps the selection if it still shows.
+    /// Selects a controller by id, as the user's choice.
+    pub fn select_id(&mut self, id: i64) {
+        self.pinned = Some(id);
+        self.reselect(None);
+    }
+
+    /// Puts the selection back on the user's choice when it shows, else on the visible row
+    /// nearest to `near` (a position among the visible rows), else on the first. The choice
+    /// itself is kept, so clearing a filter brings it back.
+    fn reselect(&mut self, near: Option<usize>) {
+        let wanted = self.pinned.or(self.selected);
+        let visible_pos = |s: &Self, id: i64| {
+            let at = s.rows().binary_search_by_key(&id, |c| c.id).ok()?;
+            match &s.view {
+                None => Some(at),
+                Some(v) => v.binary_search(&at).ok(),
+            }
+        };
+        let n = self.visible_len();
+        self.selected = match wanted.and_then(|id| visible_pos(self, id)) {
+            Some(i) => self.visible(i).map(|c| c.id),
+            None if n == 0 => None,
+            None => self.visible(near.unwrap_or(0).min(n - 1)).map(|c| c.id),
+        };
+    }
+
+    /// Sets the filter (empty clears it); the selection follows the rule of `reselect`.
+    /// Clearing the filter keeps the row it had found selected.
     pub(super) fn set_filter(&mut self, text: Option<&str>) {
+        if text.is_none() {
+            self.adopt_selection();
+        }
         self.filter = text.map(Filter::new).filter(|f| !f.text.is_empty());
-        self.refilter();
+        self.refilter(None);
     }
 
-    fn refilter(&mut self) {
-        let keep = self.selected;
+    /// The row now selected becomes the user's choice (a committed filter found it).
+    pub(super) fn adopt_selection(&mut self) {
+        if self.selected.is_some() {
+            self.pinned = self.selected;
+        }
+    }
+
+    fn refilter(&mut self, near: Option<usize>) {
         self.view = match &self.filter {
             Some(f) if !f.is_empty() => Some(
                 self.rows()
@@ -117,9 +157,11 @@ impl Controllers {
             ),
             _ => None,
         };
-        if keep.is_none() || self.selected_index().is_none() {
-            self.select_index(0);
-        }
+        self.reselect(near);
+        // Marks only make sense on controllers that exist.
+        let rows = self.remote.data.as_deref().unwrap_or(&[]);
+        self.marked
+            .retain(|id| rows.binary_search_by_key(id, |c| c.id).is_ok());
     }
 
     pub(super) fn move_down(&mut self) {
@@ -141,31 +183,12 @@ impl Controllers {
     fn set_rows(&mut self, mut rows: Vec<RunnerController>) {
         let old_index = self.selected_index();
         rows.sort_by_key(|c| c.id);
-        let keep = self.selected;
         self.remote.data = Some(rows);
-        self.view = None;
-        let selection_shows = |s: &mut Self| {
-            s.refilter_keeping();
-            s.selected_index().is_some()
-        };
-        match keep {
-            Some(_) if selection_shows(self) => {}
-            Some(id) => {
-                let at = old_index.unwrap_or_else(|| self.rows().partition_point(|c| c.id < id));
-                self.select_index(at);
-            }
-            None => self.select_index(0),
-        }
-    }
-
-    /// Recomputes the view without touching the selection.
-    fn refilter_keeping(&mut self) {
-        let keep = self.selected;
-        self.refilter();
-        self.selected = keep;
+        self.refilter(old_index);
     }
 
     pub(super) fn upsert(&mut self, c: RunnerController) {
+        let old_index = self.selected_index();
         let rows = self.remote.data.get_or_insert_with(Vec::new);
         match rows.binary_search_by_key(&c.id, |r| r.id) {
             Ok(i) => {
@@ -174,14 +197,18 @@ impl Controllers {
             }
             Err(i) => rows.insert(i, c),
         }
-        self.refilter_keeping();
+        self.refilter(old_index);
     }
 
     fn remove(&mut self, id: i64) {
+        let old_index = self.selected_index();
         if let Some(rows) = self.remote.data.as_mut() {
             rows.retain(|c| c.id != id);
         }
-        self.refilter_keeping();
+        if self.pinned == Some(id) {
+            self.pinned = None;
+        }
+        self.refilter(old_index);
     }
 
     pub(super) fn set_busy(&mut self, id: i64, on: bool) {
@@ -269,8 +296,9 @@ pub(super) fn update(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
                     Level::Info,
                     format!("Created runner controller {} ({})", label(&c), c.state),
                 );
-                state.controllers.selected = Some(c.id);
+                let id = c.id;
                 state.controllers.upsert(c);
+                state.controllers.select_id(id);
                 reload_if_stale(state, fx);
             }
             Err(e) => state.flash_error("Creating a runner controller failed", &e),
@@ -316,12 +344,7 @@ pub(super) fn update(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
             state.controllers.set_busy(id, false);
             match result {
                 Ok(()) => {
-                    let old = state.controllers.selected_index();
                     state.controllers.remove(id);
-                    state.controllers.marked.remove(&id);
-                    if state.controllers.selected == Some(id) {
-                        state.controllers.select_index(old.unwrap_or(0));
-                    }
                     if state
                         .controllers
                         .detail

@@ -50,7 +50,12 @@ pub(super) fn text_form(
                     _ => Err(format!("{value:?} is not a runner id (a positive number)")),
                 },
                 TextPurpose::Command => command(state, &value, fx),
-                TextPurpose::Filter => Ok(()),
+                TextPurpose::Filter => {
+                    if state.focus == Pane::Controllers {
+                        state.controllers.adopt_selection();
+                    }
+                    Ok(())
+                }
             };
             match result {
                 // A command may have opened a dialog of its own.

@@ -89,7 +89,7 @@ fn loading_and_failed_states_are_visible() {
 #[test]
 fn state_colours_tell_enforcement_apart() {
     let mut s = both();
-    s.controllers.selected = Some(4);
+    s.controllers.select_id(4);
     let t = draw(&s, 140, 40);
     let buf = t.backend().buffer();
     let find = |needle: &str| {
@@ -126,7 +126,7 @@ fn a_frame_builds_only_the_visible_rows() {
         .map(|i| crate::state::tests::controller(i, crate::domain::ControllerState::Disabled, "x"))
         .collect();
     s.controllers.remote.data = Some(many);
-    s.controllers.selected = Some(99_999);
+    s.controllers.select_id(99_999);
     let text = format!("{}", draw(&s, 80, 24).backend());
     assert!(
         text.contains("99999"),

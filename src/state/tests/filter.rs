@@ -94,3 +94,37 @@ fn y_shows_the_raw_json_of_the_selected_controller() {
     let fx = update(&mut s, Action::Copy);
     assert!(matches!(&fx[..], [Effect::Copy { text }] if text.contains("dry_run")));
 }
+
+#[test]
+fn a_row_that_leaves_the_filter_takes_the_selection_with_it_to_a_visible_row() {
+    let mut s = loaded(1);
+    type_filter(&mut s, "!dry_run");
+    update(&mut s, Action::Submit);
+    update(&mut s, Action::Down); // 2
+    assert_eq!(s.controllers.selected, Some(2));
+    update(&mut s, Action::ToggleDryRun);
+    update(
+        &mut s,
+        Action::ControllerUpdated {
+            id: 2,
+            result: Ok(controller(2, S::DryRun, "fleet: arm64")),
+        },
+    );
+    // 2 is now hidden by the filter: the selection is on a row the user can see.
+    let sel = s.controllers.selected_controller().map(|c| c.id);
+    assert!(matches!(sel, Some(1 | 4)), "{sel:?}");
+    let fx = update(&mut s, Action::Copy);
+    assert!(
+        !matches!(&fx[..], [Effect::Copy { text }] if text == "2"),
+        "never the hidden row"
+    );
+}
+
+#[test]
+fn typing_a_filter_that_matches_nothing_does_not_lose_the_selection() {
+    let mut s = loaded(3);
+    type_filter(&mut s, "x");
+    assert_eq!(s.controllers.visible_len(), 0);
+    update(&mut s, Action::Edit(Edit::Backspace));
+    assert_eq!(s.controllers.selected, Some(3));
+}

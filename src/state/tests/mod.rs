@@ -64,7 +64,7 @@ pub fn loaded(id: i64) -> State {
             result: Ok(fixture()),
         },
     );
-    s.controllers.selected = Some(id);
+    s.controllers.select_id(id);
     s
 }
 
