@@ -75,6 +75,8 @@ pub enum Action {
     Raw,
     /// `space`: mark the selected controller for a bulk change.
     Mark,
+    /// A key that would change something, pressed in read-only mode.
+    ReadOnly,
 
     // Inside dialogs.
     Edit(Edit),

@@ -187,9 +187,16 @@ pub fn map(state: &State, key: KeyEvent) -> Option<Action> {
     if let Some(d) = &state.dialog {
         return map_dialog(d, key);
     }
-    active_for(state)
-        .find(|b| b.keys.iter().any(|k| matches(&key, *k)))
-        .map(|b| b.action.clone())
+    let hit = |read_only| {
+        active(state.focus, state.controllers.detail.is_some(), read_only)
+            .find(|b| b.keys.iter().any(|k| matches(&key, *k)))
+    };
+    match hit(state.context.read_only) {
+        Some(b) => Some(b.action.clone()),
+        // A key that would change something: say why nothing happens.
+        None if state.context.read_only => hit(false).map(|_| Action::ReadOnly),
+        None => None,
+    }
 }
 
 fn map_dialog(dialog: &Dialog, key: KeyEvent) -> Option<Action> {
@@ -223,9 +230,10 @@ fn map_dialog(dialog: &Dialog, key: KeyEvent) -> Option<Action> {
             KeyCode::Esc | KeyCode::Char('q') => Some(Action::Back),
             _ => None,
         },
+        // Enter does not close it: a habit must not throw a secret away uncopied.
         Dialog::Secret { .. } => match key.code {
             KeyCode::Char('c') => Some(Action::Copy),
-            KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') => Some(Action::Back),
+            KeyCode::Esc | KeyCode::Char('q') => Some(Action::Back),
             _ => None,
         },
         Dialog::Raw { .. } => match key.code {
@@ -303,14 +311,17 @@ mod tests {
     #[test]
     fn read_only_never_binds_a_mutating_key() {
         let s = state(true);
-        for c in ['t', 's', 'n', 'e'] {
+        // A mutating key only says "read-only".
+        for c in ['t', 's', 'n', 'e', 'z', ' '] {
             assert!(
-                map(&s, key(KeyCode::Char(c))).is_none(),
+                matches!(map(&s, key(KeyCode::Char(c))), Some(Action::ReadOnly)),
                 "{c} is bound in read-only"
             );
         }
         let ctrl_d = KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL);
-        assert!(map(&s, ctrl_d).is_none());
+        assert!(matches!(map(&s, ctrl_d), Some(Action::ReadOnly)));
+        // Keys that mean nothing stay unbound.
+        assert!(map(&s, key(KeyCode::Char('x'))).is_none());
         assert!(active(Pane::Controllers, false, true).all(|b| !b.mutating));
         // Moving still works.
         assert!(matches!(

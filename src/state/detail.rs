@@ -116,6 +116,20 @@ pub(super) fn open(state: &mut State, fx: &mut Vec<Effect>) {
     fx.push(Effect::LoadScopes { req: c, id });
 }
 
+/// Reloads the open detail: the controller (with `connected`), its tokens and its scopes.
+pub(super) fn reload(state: &mut State, fx: &mut Vec<Effect>) {
+    let Some(id) = state.controllers.detail.as_ref().map(|d| d.id) else {
+        return;
+    };
+    let req = state.next_id();
+    if let Some(d) = state.controllers.detail.as_mut() {
+        d.remote.start(req);
+    }
+    fx.push(Effect::LoadController { req, id });
+    reload_tokens(state, id, fx);
+    load_scopes(state, id, fx);
+}
+
 fn reload_tokens(state: &mut State, id: i64, fx: &mut Vec<Effect>) {
     let req = state.next_id();
     if let Some(d) = state.controllers.detail.as_mut().filter(|d| d.id == id) {

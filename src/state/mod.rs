@@ -20,7 +20,7 @@ pub use bookings::{Bookings, PendingRequest, RequestPhase, Row as BookingRow, po
 pub use controllers::{Controllers, meaning};
 pub use detail::{Detail, DetailRow};
 pub use dialog::{
-    Confirm, ControllerForm, Dialog, FormMode, Op, RunnerForm, StatePicker, TextForm,
+    Confirm, ControllerForm, Dialog, FormMode, Op, RunnerForm, StatePicker, TextForm, TextPurpose,
 };
 pub use filter::Filter;
 pub use remote::{Health, Remote, RemoteError};
@@ -238,13 +238,7 @@ impl State {
         match self.focus {
             Pane::Controllers => {
                 self.load_controllers(fx);
-                if let Some(id) = self.controllers.detail.as_ref().map(|d| d.id) {
-                    let req = self.next_id();
-                    if let Some(d) = self.controllers.detail.as_mut() {
-                        d.remote.start(req);
-                    }
-                    fx.push(Effect::LoadController { req, id });
-                }
+                detail::reload(self, fx);
             }
             Pane::Bookings => self.load_sessions(fx),
         }
@@ -289,6 +283,8 @@ impl State {
             };
             if !self.controllers.remote.is_loading() && due(self.controllers.requested_at) {
                 self.load_controllers(&mut fx);
+                // The open detail (connected, tokens, scopes) goes stale as fast as the list.
+                detail::reload(self, &mut fx);
             }
             if self.bookings.configured
                 && !self.bookings.remote.is_loading()
@@ -384,6 +380,10 @@ fn reduce(state: &mut State, action: Action) -> Vec<Effect> {
             }
         }
         Action::CommandLine => forms::open_command(state),
+        Action::ReadOnly => state.flash(
+            Level::Warn,
+            "Read-only: nothing is changed (started with --read-only or read_only = true)",
+        ),
         Action::Filter => forms::open_filter(state),
         Action::Raw => forms::open_raw(state, &mut fx),
         Action::RawLoaded { result } => {

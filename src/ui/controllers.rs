@@ -170,6 +170,9 @@ fn toggle_hint(state: &State) -> Option<Line<'static>> {
         S::Enabled => S::DryRun,
         S::Other(_) => return None,
     };
+    if state.context.read_only {
+        return None;
+    }
     let ask = if c.state == S::Enabled {
         " (asks first)"
     } else {
@@ -373,14 +376,33 @@ fn render_detail(state: &State, d: &Detail, frame: &mut Frame, area: Rect, focus
         }
         (None, None) => lines.push(section("Tokens", " loading…".into())),
     }
-    lines.push(Line::raw(""));
-    lines.push(Line::from(Span::styled(
-        " j/k select · n new token · r rotate · ctrl-d revoke/unscope",
-        theme::dim(),
-    )));
-    lines.push(Line::from(Span::styled(
-        " i instance scope · a runner scope · t/s state · esc back",
-        theme::dim(),
-    )));
-    frame.render_widget(Paragraph::new(lines), inner);
+    let hints: Vec<Line> = if state.context.read_only {
+        vec![Line::from(Span::styled(
+            " j/k select · y raw JSON · esc back",
+            theme::dim(),
+        ))]
+    } else {
+        vec![
+            Line::from(Span::styled(
+                " j/k select · n new token · r rotate · ctrl-d revoke/unscope",
+                theme::dim(),
+            )),
+            Line::from(Span::styled(
+                " i instance scope · a runner scope · t/s state · esc back",
+                theme::dim(),
+            )),
+        ]
+    };
+    // The hints stay at the bottom; the rest scrolls to keep the selected row in sight.
+    let hint_h = (hints.len() as u16).min(inner.height.saturating_sub(3));
+    let [body, foot] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(hint_h)]).areas(inner);
+    let cursor_line = lines.iter().position(|l| l.style == sel);
+    let room = body.height as usize;
+    let offset = match cursor_line {
+        Some(at) if at >= room => at + 2 - room.min(at + 2),
+        _ => 0,
+    };
+    frame.render_widget(Paragraph::new(lines).scroll((offset as u16, 0)), body);
+    frame.render_widget(Paragraph::new(hints), foot);
 }

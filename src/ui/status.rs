@@ -8,7 +8,7 @@ use ratatui::widgets::Paragraph;
 
 use super::{fmt, theme};
 use crate::keymap;
-use crate::state::{Dialog, Level, State};
+use crate::state::{Dialog, Level, State, TextPurpose};
 
 pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     let [flash, hints] =
@@ -33,6 +33,18 @@ fn hint_line(state: &State, width: usize) -> Line<'static> {
     if let Some(d) = &state.dialog {
         let pairs: &[(&str, &str)] = match d {
             Dialog::Help { .. } => &[("j/k", "scroll"), ("esc", "close")],
+            Dialog::Confirm(c) if c.typed.is_some() => &[
+                ("type", "what it asks"),
+                ("enter", "confirm"),
+                ("esc", "cancel"),
+            ],
+            Dialog::Secret { .. } => &[("c", "copy"), ("esc", "close (the secret is gone)")],
+            Dialog::Raw { .. } => &[("j/k", "scroll"), ("c", "copy"), ("esc", "close")],
+            Dialog::Log { .. } => &[("j/k", "scroll"), ("esc", "close")],
+            Dialog::Text(f) if f.purpose == TextPurpose::Filter => {
+                &[("enter", "keep the filter"), ("esc", "clear it")]
+            }
+            Dialog::Text(_) => &[("enter", "submit"), ("esc", "cancel")],
             Dialog::Confirm(_) => &[
                 ("y", "yes"),
                 ("n", "no"),
