@@ -133,10 +133,13 @@ impl Bookings {
     /// Requests not yet visible as a session: in flight, failed, or finished before the session
     /// list caught up.
     fn visible_requests(&self, now: Timestamp) -> impl Iterator<Item = &PendingRequest> {
+        let _ = now;
+        // Once its session is in the list (current, or since released) the session row says
+        // it all.
         self.requests.iter().filter(move |r| {
             let session = r.job.as_ref().and_then(|j| j.session_id.as_deref());
             !(r.phase == RequestPhase::Finished
-                && session.is_some_and(|id| self.current(now).any(|s| s.id == id)))
+                && session.is_some_and(|id| self.remote.data.iter().flatten().any(|s| s.id == id)))
         })
     }
 
@@ -312,12 +315,22 @@ fn delete(state: &mut State) {
     let now = state.now;
     let key = state.bookings.selected.clone();
     if let Some(key) = key.filter(|k| k.starts_with("request:")) {
-        // A request row is only local: forget it.
-        state
+        // A request row is only local: forget it once it has its outcome.
+        let done = state
             .bookings
             .requests
-            .retain(|r| r.key() != key || !r.is_done());
-        state.bookings.keep_selection_valid(now);
+            .iter()
+            .any(|r| r.key() == key && r.is_done());
+        if done {
+            state.bookings.requests.retain(|r| r.key() != key);
+            state.bookings.keep_selection_valid(now);
+            state.flash(Level::Info, "Dismissed the runner request");
+        } else {
+            state.flash(
+                Level::Warn,
+                "This request is still being followed: it cannot be dismissed yet",
+            );
+        }
         return;
     }
     if let Some(s) = state.bookings.selected_session(now) {

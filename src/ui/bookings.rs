@@ -27,6 +27,16 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
         ),
         None => t.to_string(),
     });
+    let requests = rows
+        .iter()
+        .filter(|r| matches!(r, BRow::Request(_)))
+        .count();
+    let count = match (count, requests) {
+        (Some(c), 0) => Some(c),
+        (Some(c), 1) => Some(format!("{c} + 1 request")),
+        (Some(c), n) => Some(format!("{c} + {n} requests")),
+        (None, _) => None,
+    };
     let mut title = title(state, "veHaaS bookings", count, &b.remote);
     if let Some(f) = &b.filter {
         title.spans.insert(
@@ -221,7 +231,12 @@ fn request_row(p: &PendingRequest, wide: bool, compact: bool) -> Row<'static> {
         cells.push(Cell::from(""));
         cells.push(Cell::from(""));
     }
-    cells.push(Cell::from(duration::format_short(p.request.duration)));
+    // How long it would last, while that still means something.
+    let length = match p.phase {
+        RequestPhase::Failed(_) | RequestPhase::Unknown => "—".to_string(),
+        _ => duration::format_short(p.request.duration),
+    };
+    cells.push(Cell::from(length));
     cells.push(Cell::from(tag));
     Row::new(cells)
 }

@@ -208,3 +208,76 @@ fn extend_conflict_shows_the_servers_reason() {
     let f = s.flash.expect("flash");
     assert!(f.text.contains("booked by a.novak"), "{}", f.text);
 }
+
+#[test]
+fn a_finished_request_leaves_the_pane_once_its_session_is_known_even_released() {
+    let mut s = bookings_loaded();
+    let fx = submit_request(&mut s, "10m");
+    let [Effect::RequestRunner { local_id, .. }] = &fx[..] else {
+        panic!("POST");
+    };
+    let local_id = *local_id;
+    update(
+        &mut s,
+        Action::RunnerRequested {
+            local_id,
+            result: Ok(job(JobState::Queued, None)),
+        },
+    );
+    let fx = update(
+        &mut s,
+        Action::JobPolled {
+            local_id,
+            result: Ok(job(JobState::Finished, Some("vehaas-hil-9"))),
+        },
+    );
+    let Some(Effect::LoadSessions { req }) = fx
+        .iter()
+        .find(|e| matches!(e, Effect::LoadSessions { .. }))
+        .cloned()
+    else {
+        panic!("refresh");
+    };
+    let released = session("9", SessionState::Released, -1, None);
+    update(
+        &mut s,
+        Action::SessionsLoaded {
+            req,
+            result: Ok(vec![released]),
+        },
+    );
+    assert!(
+        s.bookings
+            .rows(s.now)
+            .iter()
+            .all(|r| !r.key().starts_with("request:"))
+    );
+}
+
+#[test]
+fn a_failed_request_is_dismissed_with_ctrl_d() {
+    let mut s = bookings_loaded();
+    let fx = submit_request(&mut s, "10m");
+    let [Effect::RequestRunner { local_id, .. }] = &fx[..] else {
+        panic!("POST");
+    };
+    let local_id = *local_id;
+    update(
+        &mut s,
+        Action::RunnerRequested {
+            local_id,
+            result: Err(ApiError::Conflict {
+                message: "busy".into(),
+            }),
+        },
+    );
+    assert!(
+        s.bookings
+            .selected
+            .as_deref()
+            .is_some_and(|k| k.starts_with("request:"))
+    );
+    assert!(update(&mut s, Action::Delete).is_empty());
+    assert!(s.bookings.requests.is_empty());
+    assert!(s.dialog.is_none(), "a local row needs no question");
+}
