@@ -139,6 +139,9 @@ pub enum RcCommand {
         clear_description: bool,
         #[arg(long, value_enum)]
         state: Option<StateArg>,
+        /// Needed with `--state enabled`: enforcement starts (the TUI would ask).
+        #[command(flatten)]
+        yes: YesArg,
         #[command(flatten)]
         out: OutputArg,
     },
@@ -175,9 +178,12 @@ pub enum TokenCommand {
         out: OutputArg,
     },
     /// Rotate a token: the old one is revoked, the new one (new id) is printed once.
+    /// Rotate a token: a new one (new id) replaces it at once (needs --yes).
     Rotate {
         id: i64,
         token_id: i64,
+        #[command(flatten)]
+        yes: YesArg,
         #[command(flatten)]
         out: OutputArg,
     },

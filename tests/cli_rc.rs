@@ -178,9 +178,16 @@ fn create_update_delete_change_the_server_and_are_audited() {
     );
 
     let ids = id.to_string();
+    // Enabling asks, as the TUI does: without --yes nothing is sent.
+    let (code, _, stderr) = rd(&env, &["rc", "update", &ids, "--state", "enabled"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("--yes"), "{stderr}");
+    assert_eq!(gl.controller_state(id).as_deref(), Some("dry_run"));
     let (code, stdout, stderr) = rd(
         &env,
-        &["rc", "update", &ids, "--state", "enabled", "-o", "json"],
+        &[
+            "rc", "update", &ids, "--state", "enabled", "--yes", "-o", "json",
+        ],
     );
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(json(&stdout)["state"], "enabled");
@@ -315,7 +322,12 @@ fn tokens_show_their_secret_once_and_never_log_it() {
     assert_eq!(listed, gl.token_ids(id));
 
     // Table mode: the row, then the secret in a block of its own.
-    let (code, stdout, stderr) = rd(&env, &["rc", "token", "rotate", &ids, &new_id.to_string()]);
+    let (code, _, stderr) = rd(&env, &["rc", "token", "rotate", &ids, &new_id.to_string()]);
+    assert_eq!(code, 2, "rotating asks first: {stderr}");
+    let (code, stdout, stderr) = rd(
+        &env,
+        &["rc", "token", "rotate", &ids, &new_id.to_string(), "--yes"],
+    );
     assert_eq!(code, 0, "{stderr}");
     let line = stdout
         .lines()

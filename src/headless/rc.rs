@@ -59,10 +59,16 @@ pub(super) async fn run(setup: &Setup, cmd: RcCommand) -> u8 {
             description,
             clear_description,
             state,
+            yes,
             out,
         } => {
             if let Err(code) = writable(setup) {
                 return code;
+            }
+            if matches!(state, Some(crate::cli::StateArg::Enabled)) && !yes.yes {
+                return usage(&format!(
+                    "enabling runner controller {id} enforces its admit/reject decisions on the jobs it sees: pass --yes to confirm"
+                ));
             }
             let update = ControllerUpdate {
                 description: if clear_description {
@@ -228,9 +234,19 @@ async fn token(setup: &Setup, cmd: TokenCommand) -> u8 {
                 Err(e) => fail(&e),
             }
         }
-        TokenCommand::Rotate { id, token_id, out } => {
+        TokenCommand::Rotate {
+            id,
+            token_id,
+            yes,
+            out,
+        } => {
             if let Err(code) = writable(setup) {
                 return code;
+            }
+            if !yes.yes {
+                return usage(&format!(
+                    "rotating token {token_id} stops the old secret at once: pass --yes to confirm"
+                ));
             }
             let res = gl.rotate_token_meta(id, token_id).await;
             let change = Change {

@@ -23,6 +23,15 @@ pub(super) fn toggle_mark(state: &mut State) {
     state.controllers.move_down();
 }
 
+/// How many of `ids` the filter hides: said in the question, never acted on silently.
+fn hidden_note(state: &State, ids: &[i64]) -> Option<String> {
+    let hidden = ids
+        .iter()
+        .filter(|id| !state.controllers.is_visible(**id))
+        .count();
+    (hidden > 0).then(|| format!("{hidden} of them are hidden by the filter."))
+}
+
 fn listed<T>(items: &[T], line: impl Fn(&T) -> String) -> Vec<String> {
     let mut out: Vec<String> = items.iter().take(LISTED).map(line).collect();
     if items.len() > LISTED {
@@ -31,8 +40,11 @@ fn listed<T>(items: &[T], line: impl Fn(&T) -> String) -> Vec<String> {
     out
 }
 
-fn any_instance_scoped(state: &State, ids: &[i64]) -> bool {
-    ids.iter().any(|id| super::controllers::grave(state, *id))
+fn any_grave(state: &State, ids: &[i64]) -> bool {
+    // Unknown scopes count: marked rows rarely had theirs read.
+    ids.iter().any(|id| {
+        super::controllers::grave(state, *id) || !state.controllers.scopes.contains_key(id)
+    })
 }
 
 /// The marked controllers that still exist, in id order.
@@ -79,33 +91,38 @@ pub(super) fn propose_state(
         return None;
     }
     let ids: Vec<i64> = rows.iter().map(|c| c.id).collect();
+    let hidden = hidden_note(state, &ids);
     let mut details = listed(&rows, |c| {
         format!("{}: {}", label(c), preview::change(&c.state, &to))
     });
+    details.extend(hidden);
     if to == ControllerState::Enabled {
         details.push(
             "Their admit/reject decisions will be enforced: rejected jobs fail with job_router_failure."
                 .into(),
         );
     }
-    let grave = to == ControllerState::Enabled && any_instance_scoped(state, &ids);
+    let grave = to == ControllerState::Enabled && any_grave(state, &ids);
     if grave {
         details.push(format!(
-            "One of them has the instance scope. Type {} to confirm.",
-            ids.len()
+            "Some may have the instance scope (or theirs are not known). Type \"{}\" to confirm.",
+            typed_words("enable", ids.len())
         ));
     }
     let mut confirm = Confirm::new(
         "Bulk state change",
         format!("Set {} runner controllers to {to}?", ids.len()),
         Op::BulkState {
-            ids: ids.clone(),
+            targets: rows
+                .iter()
+                .map(|c| (c.id, c.state.clone(), c.updated_at))
+                .collect(),
             to,
         },
     )
     .with_details(details);
     if grave {
-        confirm = confirm.require_typed(ids.len().to_string());
+        confirm = confirm.require_typed(typed_words("enable", ids.len()));
     }
     Some(Dialog::Confirm(confirm))
 }
@@ -123,13 +140,15 @@ pub(super) fn propose_delete(state: &mut State, ids: Vec<i64>) {
                 .cloned()
         })
         .collect();
+    let hidden = hidden_note(state, &ids);
     let mut details = listed(&rows, label);
+    details.extend(hidden);
     details.push("Their tokens and scopes are deleted with them. This cannot be undone.".into());
-    let grave = any_instance_scoped(state, &ids);
+    let grave = any_grave(state, &ids);
     if grave {
         details.push(format!(
-            "One of them has the instance scope. Type {} to confirm.",
-            ids.len()
+            "Some may have the instance scope (or theirs are not known). Type \"{}\" to confirm.",
+            typed_words("delete", ids.len())
         ));
     }
     let targets = rows.iter().map(|c| (c.id, c.updated_at)).collect();
@@ -140,7 +159,7 @@ pub(super) fn propose_delete(state: &mut State, ids: Vec<i64>) {
     )
     .with_details(details);
     if grave {
-        confirm = confirm.require_typed(ids.len().to_string());
+        confirm = confirm.require_typed(typed_words("delete", ids.len()));
     }
     state.dialog = Some(Dialog::Confirm(confirm));
 }
@@ -148,15 +167,16 @@ pub(super) fn propose_delete(state: &mut State, ids: Vec<i64>) {
 /// Sends one change per controller; the marks are spent.
 pub(super) fn execute_bulk(state: &mut State, op: Op, fx: &mut Vec<Effect>) {
     match op {
-        Op::BulkState { ids, to } => {
-            let n = ids.len();
-            for id in ids {
+        Op::BulkState { targets, to } => {
+            let n = targets.len();
+            for (id, from, expected) in targets {
                 execute(
                     state,
                     Op::SetState {
                         id,
-                        from: ControllerState::Disabled,
+                        from,
                         to: to.clone(),
+                        expected,
                     },
                     fx,
                 );
@@ -176,4 +196,9 @@ pub(super) fn execute_bulk(state: &mut State, op: Op, fx: &mut Vec<Effect>) {
         _ => return,
     }
     state.controllers.marked.clear();
+}
+
+/// What to type for a grave bulk change: a verb and a count, never mistaken for an id.
+fn typed_words(verb: &str, n: usize) -> String {
+    format!("{verb} {n}")
 }

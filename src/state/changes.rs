@@ -34,7 +34,7 @@ pub(super) fn describe_update(u: &ControllerUpdate) -> String {
 }
 
 /// `z`: reverts the last state or description change of this run, through a confirmation.
-pub(super) fn undo(state: &mut State) {
+pub(super) fn undo(state: &mut State, fx: &mut Vec<Effect>) {
     let Some(change) = state.controllers.last_change.clone() else {
         state.flash(Level::Info, "Nothing to undo in this run");
         return;
@@ -92,9 +92,8 @@ pub(super) fn undo(state: &mut State) {
         },
     )
     .with_details(details);
-    if enables && grave(state, id) {
-        confirm.details.push(typed_reason(state, id));
-        confirm = confirm.require_typed(id.to_string());
+    if enables {
+        confirm = guard(state, confirm, id, fx);
     }
     state.dialog = Some(Dialog::Confirm(confirm));
 }
@@ -116,6 +115,7 @@ pub(super) fn toggle(state: &mut State, fx: &mut Vec<Effect>) {
                     id: c.id,
                     from: c.state.clone(),
                     to: to.clone(),
+                    expected: c.updated_at,
                 },
             )
             .with_details(vec![
@@ -150,24 +150,19 @@ pub(super) fn propose_state(
         .cloned()?;
     if to == ControllerState::Enabled {
         let scopes = state.controllers.scopes.get(&id);
-        let grave = grave(state, id);
-        let mut details = vec![preview::change(&c.state, &to), preview::impact(&to, scopes)];
-        if grave {
-            details.push(typed_reason(state, id));
-        }
-        let mut confirm = Confirm::new(
+        let details = vec![preview::change(&c.state, &to), preview::impact(&to, scopes)];
+        let confirm = Confirm::new(
             "Enforce admission",
             format!("Enable runner controller {}?", label(&c)),
             Op::SetState {
                 id,
                 from: c.state.clone(),
                 to,
+                expected: c.updated_at,
             },
         )
         .with_details(details);
-        if grave {
-            confirm = confirm.require_typed(id.to_string());
-        }
+        let confirm = guard(state, confirm, id, fx);
         return Some(Dialog::Confirm(confirm));
     }
     if c.state == ControllerState::Enabled {
@@ -180,6 +175,7 @@ pub(super) fn propose_state(
                 id,
                 from: c.state.clone(),
                 to: to.clone(),
+                expected: c.updated_at,
             },
         )
         .with_details(vec![
@@ -254,7 +250,19 @@ pub(super) fn send_update_expecting(
 
 pub(super) fn execute(state: &mut State, op: Op, fx: &mut Vec<Effect>) {
     match op {
-        Op::SetState { id, to, .. } => set_state(state, id, to, fx),
+        Op::SetState {
+            id, to, expected, ..
+        } => {
+            state.flash(
+                Level::Info,
+                format!("Setting runner controller {id} to {to}…"),
+            );
+            let update = ControllerUpdate {
+                description: None,
+                state: Some(to),
+            };
+            send_update_expecting(state, id, update, expected, fx);
+        }
         Op::Update {
             id,
             update,
@@ -297,6 +305,7 @@ pub(super) fn changed_elsewhere(
     id: i64,
     update: ControllerUpdate,
     server: RunnerController,
+    fx: &mut Vec<Effect>,
 ) {
     state.controllers.set_busy(id, false);
     let shown = state
@@ -339,9 +348,83 @@ pub(super) fn changed_elsewhere(
     )
     .with_details(details);
     state.controllers.upsert(server);
-    if enables && grave(state, id) {
-        confirm.details.push(typed_reason(state, id));
-        confirm = confirm.require_typed(id.to_string());
+    if enables {
+        confirm = guard(state, confirm, id, fx);
     }
     state.open_dialog(Dialog::Confirm(confirm));
+}
+
+/// Guards a confirmation about controller `id` with the typed-id rule. When its scopes are not
+/// known yet they are read first; `scopes_arrived` then settles the question.
+pub(super) fn guard(
+    state: &mut State,
+    mut confirm: Confirm,
+    id: i64,
+    fx: &mut Vec<Effect>,
+) -> Confirm {
+    if grave(state, id) {
+        confirm.details.push(typed_reason(state, id));
+        return confirm.require_typed(id.to_string());
+    }
+    if !state.controllers.scopes.contains_key(&id) {
+        confirm.awaiting_scopes = Some(id);
+        confirm.details.push(CHECKING.into());
+        let in_flight = state.controllers.scope_req.is_some_and(|(_, i)| i == id);
+        if !in_flight {
+            super::detail::load_scopes(state, id, fx);
+        }
+    }
+    confirm
+}
+
+const CHECKING: &str = "Checking its scopes…";
+
+/// The scopes of `id` are known (or unreadable): an open confirmation waiting for them now
+/// either asks for the id or, if the user already said yes, goes ahead.
+pub(super) fn scopes_arrived(state: &mut State, id: i64, fx: &mut Vec<Effect>) {
+    let Some(Dialog::Confirm(c)) = state.dialog.as_ref() else {
+        return;
+    };
+    if c.awaiting_scopes != Some(id) {
+        return;
+    }
+    let Some(Dialog::Confirm(mut c)) = state.dialog.take() else {
+        return;
+    };
+    c.awaiting_scopes = None;
+    c.details.retain(|d| d != CHECKING);
+    if let Some(to) = target_state(&c.op) {
+        let impact = preview::impact(&to, state.controllers.scopes.get(&id));
+        for d in c
+            .details
+            .iter_mut()
+            .filter(|d| d.starts_with("Scopes not loaded yet"))
+        {
+            *d = impact.clone();
+        }
+    }
+    if grave(state, id) {
+        c.details.push(typed_reason(state, id));
+        c = c.require_typed(id.to_string());
+        if c.yes_pending {
+            state.flash(
+                Level::Warn,
+                "It has the instance scope: type its id to confirm",
+            );
+        }
+        c.yes_pending = false;
+        state.dialog = Some(Dialog::Confirm(c));
+    } else if c.yes_pending && !state.context.read_only {
+        execute(state, c.op, fx);
+    } else {
+        state.dialog = Some(Dialog::Confirm(c));
+    }
+}
+
+fn target_state(op: &Op) -> Option<ControllerState> {
+    match op {
+        Op::SetState { to, .. } => Some(to.clone()),
+        Op::Update { update, .. } => update.state.clone(),
+        _ => None,
+    }
 }

@@ -5,9 +5,7 @@ use std::collections::BTreeMap;
 
 use tui_input::Input;
 
-pub(super) use super::changes::{
-    LastChange, execute, grave, propose_state, send_update, typed_reason,
-};
+pub(super) use super::changes::{LastChange, execute, grave, propose_state, send_update};
 use super::changes::{changed_elsewhere, toggle, undo};
 use super::detail::{self, Detail};
 use super::dialog::{self, Confirm, ControllerForm, Dialog, FormMode, Op, StatePicker};
@@ -75,6 +73,16 @@ impl Controllers {
             None => self.rows().get(i),
             Some(v) => v.get(i).and_then(|r| self.rows().get(*r)),
         }
+    }
+
+    /// Whether the filter lets controller `id` show.
+    pub fn is_visible(&self, id: i64) -> bool {
+        let Ok(at) = self.rows().binary_search_by_key(&id, |c| c.id) else {
+            return false;
+        };
+        self.view
+            .as_ref()
+            .is_none_or(|v| v.binary_search(&at).is_ok())
     }
 
     /// Position of the selected controller among the visible rows.
@@ -338,7 +346,7 @@ pub(super) fn update(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
             }
         }
         Action::ControllerChangedElsewhere { id, update, server } => {
-            changed_elsewhere(state, id, update, server)
+            changed_elsewhere(state, id, update, server, fx)
         }
         Action::ControllerDeleted { id, result } => {
             state.controllers.set_busy(id, false);
@@ -383,7 +391,7 @@ pub(super) fn update(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
         }
         _ if read_only => {}
         Action::New => dialog::open_new(state),
-        Action::Undo => undo(state),
+        Action::Undo => undo(state, fx),
         Action::EditDescription => {
             if let Some(c) = state.controllers.selected_controller() {
                 let form = ControllerForm {
@@ -418,26 +426,19 @@ pub(super) fn update(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
             super::bulk::propose_delete(state, ids);
         }
         Action::Delete => {
-            if let Some(c) = state.controllers.selected_controller() {
-                let mut details = vec![
-                    "Its tokens and scopes are deleted with it. This cannot be undone.".into(),
-                ];
-                let grave = grave(state, c.id);
-                if grave {
-                    details.push(typed_reason(state, c.id));
-                }
-                let mut confirm = Confirm::new(
+            if let Some(c) = state.controllers.selected_controller().cloned() {
+                let confirm = Confirm::new(
                     "Delete",
-                    format!("Delete runner controller {}?", label(c)),
+                    format!("Delete runner controller {}?", label(&c)),
                     Op::Delete {
                         id: c.id,
                         updated_at: c.updated_at,
                     },
                 )
-                .with_details(details);
-                if grave {
-                    confirm = confirm.require_typed(c.id.to_string());
-                }
+                .with_details(vec![
+                    "Its tokens and scopes are deleted with it. This cannot be undone.".into(),
+                ]);
+                let confirm = super::changes::guard(state, confirm, c.id, fx);
                 state.dialog = Some(Dialog::Confirm(confirm));
             }
         }

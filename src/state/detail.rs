@@ -171,6 +171,9 @@ pub(super) fn result(state: &mut State, action: &Action, fx: &mut Vec<Effect>) -
                 }
                 _ => {}
             }
+            if latest {
+                super::changes::scopes_arrived(state, *id, fx);
+            }
             if state.controllers.scope_req.is_some_and(|(r, _)| r == *req) {
                 state.controllers.scope_req = None;
             }
@@ -345,23 +348,28 @@ pub(super) fn intent(state: &mut State, action: &Action, fx: &mut Vec<Effect>) -
             ),
         },
         Action::AddInstanceScope => {
-            let c = d.remote.data.clone();
+            // The detail's own read, else the list's row; unknown counts as enabled (ask).
+            let known = d.remote.data.clone().map(|c| c.state).or_else(|| {
+                let rows = state.controllers.rows();
+                rows.iter().find(|c| c.id == id).map(|c| c.state.clone())
+            });
             let change = ScopeChange::AddInstance;
-            match c.map(|c| c.state) {
-                Some(ControllerState::Enabled) => {
+            match known {
+                Some(ControllerState::Enabled) | Some(ControllerState::Other(_)) | None => {
                     let with = Scopes {
                         instance: Some(Default::default()),
                         runners: vec![],
                     };
                     let confirm = Confirm::new(
                         "Add the instance scope",
-                        format!("Give runner controller {id} (enabled) the instance scope?"),
+                        format!("Give runner controller {id} the instance scope?"),
                         Op::Scope { id, change },
                     )
-                    .with_details(vec![preview::impact(
-                        &ControllerState::Enabled,
-                        Some(&with),
-                    )]);
+                    .with_details(vec![
+                        preview::impact(&ControllerState::Enabled, Some(&with)),
+                        "As grave as enabling it with that scope: type its id to confirm.".into(),
+                    ])
+                    .require_typed(id.to_string());
                     state.dialog = Some(Dialog::Confirm(confirm));
                 }
                 _ => {

@@ -18,6 +18,8 @@ pub enum Op {
         id: i64,
         from: ControllerState,
         to: ControllerState,
+        /// The `updated_at` the question was built from: the stale check compares with it.
+        expected: Option<Timestamp>,
     },
     Create {
         description: Option<String>,
@@ -43,7 +45,8 @@ pub enum Op {
         change: ScopeChange,
     },
     BulkState {
-        ids: Vec<i64>,
+        /// Each controller with the state and `updated_at` the question showed.
+        targets: Vec<(i64, ControllerState, Option<Timestamp>)>,
         to: ControllerState,
     },
     BulkDelete {
@@ -69,6 +72,11 @@ pub struct Confirm {
     pub yes: bool,
     /// For the gravest changes: the controller's id must be typed before yes counts.
     pub typed: Option<TypedId>,
+    /// The scopes of this controller are being read: until they are known, a yes waits
+    /// (they decide whether the id must be typed).
+    pub awaiting_scopes: Option<i64>,
+    /// The user said yes while the scopes were being read.
+    pub yes_pending: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -103,6 +111,8 @@ impl Confirm {
             op,
             yes: false,
             typed: None,
+            awaiting_scopes: None,
+            yes_pending: false,
         }
     }
 
@@ -426,12 +436,25 @@ fn confirm(
     if !yes {
         return None;
     }
+    if c.awaiting_scopes.is_some() {
+        c.yes_pending = true;
+        state.flash(Level::Info, "Checking its scopes before going ahead…");
+        return Some(Dialog::Confirm(c));
+    }
     if !c.armed() {
+        let what = match c.typed.as_ref().map(|t| t.expected.as_str()) {
+            Some(words) if words.contains(' ') => format!("\"{words}\""),
+            _ => "the id".to_string(),
+        };
         state.flash(
             Level::Warn,
-            "Type the id exactly to confirm, or Esc to cancel",
+            format!("Type {what} exactly to confirm, or Esc to cancel"),
         );
         return Some(Dialog::Confirm(c));
+    }
+    if state.context.read_only {
+        state.flash(Level::Warn, "Read-only: nothing is changed");
+        return None;
     }
     execute(state, c.op, fx);
     None

@@ -300,13 +300,40 @@ impl State {
 /// The reducer. Pure: the same state and action always give the same state and effects.
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     let fx = reduce(state, action);
-    if state.dialog.is_none()
-        && let Some(next) = state.queued.pop_front()
-    {
-        state.dialog = Some(next);
+    while state.dialog.is_none() {
+        let Some(next) = state.queued.pop_front() else {
+            break;
+        };
         state.dirty = true;
+        state.dialog = still_relevant(state, next);
     }
     fx
+}
+
+/// A queued question is asked only if it still makes sense: not in read-only mode, and not
+/// about a controller that is gone. A secret is always shown (it exists only there).
+fn still_relevant(state: &mut State, d: Dialog) -> Option<Dialog> {
+    let Dialog::Confirm(c) = &d else {
+        return Some(d);
+    };
+    if state.context.read_only {
+        state.flash(Level::Info, "Read-only: a pending question was dropped");
+        return None;
+    }
+    let about = match &c.op {
+        Op::Update { id, .. } | Op::SetState { id, .. } | Op::Delete { id, .. } => Some(*id),
+        _ => None,
+    };
+    if let Some(id) = about
+        && !state.controllers.rows().iter().any(|r| r.id == id)
+    {
+        state.flash(
+            Level::Info,
+            format!("Runner controller {id} is gone: its pending question was dropped"),
+        );
+        return None;
+    }
+    Some(d)
 }
 
 fn reduce(state: &mut State, action: Action) -> Vec<Effect> {

@@ -27,7 +27,14 @@ fn space_marks_and_a_bulk_state_change_always_asks_listing_each() {
         "{:?}",
         c.details
     );
-    let fx = update(&mut s, Action::Answer(true));
+    assert!(
+        update(&mut s, Action::Answer(true)).is_empty(),
+        "unknown scopes: yes is not enough"
+    );
+    for ch in "enable 2".chars() {
+        update(&mut s, Action::Edit(Edit::Char(ch)));
+    }
+    let fx = update(&mut s, Action::Submit);
     let ids: Vec<i64> = fx
         .iter()
         .filter_map(|e| match e {
@@ -67,7 +74,14 @@ fn bulk_delete_asks_once_and_esc_unmarks() {
     };
     assert_eq!(c.question, "Delete 2 runner controllers?");
     assert!(!c.yes);
-    let fx = update(&mut s, Action::Answer(true));
+    assert!(
+        update(&mut s, Action::Answer(true)).is_empty(),
+        "unknown scopes: yes is not enough"
+    );
+    for ch in "delete 2".chars() {
+        update(&mut s, Action::Edit(Edit::Char(ch)));
+    }
+    let fx = update(&mut s, Action::Submit);
     assert_eq!(
         fx.iter()
             .filter(|e| matches!(e, Effect::DeleteController { .. }))

@@ -93,10 +93,16 @@ fn state_picker_to_enabled_asks_and_to_disabled_does_not() {
     };
     assert_eq!(p.choice(), S::DryRun);
     update(&mut s, Action::Up);
-    let fx = update(&mut s, Action::Submit);
-    assert!(fx.is_empty());
+    let asked = update(&mut s, Action::Submit);
+    assert!(
+        !asked
+            .iter()
+            .any(|e| matches!(e, Effect::UpdateController { .. }))
+    );
     assert!(matches!(&s.dialog, Some(Dialog::Confirm(c)) if c.details[0] == "dry_run -> enabled"));
-    let fx = update(&mut s, Action::Answer(true));
+    // Yes waits for the scopes, which decide whether its id must be typed.
+    assert!(update(&mut s, Action::Answer(true)).is_empty());
+    let fx = answer_scopes(&mut s, &asked, crate::domain::Scopes::default());
     assert_eq!(fx, vec![set_state_effect(3, S::Enabled)]);
 
     let mut s = loaded(3);
@@ -109,15 +115,23 @@ fn state_picker_to_enabled_asks_and_to_disabled_does_not() {
 #[test]
 fn delete_asks_naming_the_controller_and_sends_if_unmodified_since() {
     let mut s = loaded(2);
-    let fx = update(&mut s, Action::Delete);
-    assert!(fx.is_empty());
+    let asked = update(&mut s, Action::Delete);
+    assert!(
+        !asked
+            .iter()
+            .any(|e| matches!(e, Effect::DeleteController { .. }))
+    );
     let Some(Dialog::Confirm(c)) = &s.dialog else {
         panic!("confirm");
     };
     assert_eq!(c.question, "Delete runner controller 2 \"fleet: arm64\"?");
     assert!(update(&mut s, Action::Answer(false)).is_empty());
     update(&mut s, Action::Delete);
-    let fx = update(&mut s, Action::Answer(true));
+    assert!(
+        update(&mut s, Action::Answer(true)).is_empty(),
+        "waits for the scopes"
+    );
+    let fx = answer_scopes(&mut s, &asked, crate::domain::Scopes::default());
     assert_eq!(
         fx,
         vec![Effect::DeleteController {

@@ -204,3 +204,22 @@ pub fn type_filter(s: &mut State, text: &str) {
         update(s, Action::Edit(Edit::Char(c)));
     }
 }
+
+/// Answers the scopes request found in `fx` (as the runner would) and returns what follows.
+pub fn answer_scopes(s: &mut State, fx: &[Effect], scopes: crate::domain::Scopes) -> Vec<Effect> {
+    let Some(Effect::LoadScopes { req, id }) = fx
+        .iter()
+        .find(|e| matches!(e, Effect::LoadScopes { .. }))
+        .cloned()
+    else {
+        panic!("no scopes request in {fx:?}");
+    };
+    update(
+        s,
+        Action::ScopesLoaded {
+            req,
+            id,
+            result: Ok(scopes),
+        },
+    )
+}

@@ -224,3 +224,82 @@ fn the_same_failure_is_flashed_once_while_the_title_keeps_saying_it() {
     assert_eq!(flashed, 1);
     assert_eq!(s.controllers.remote.health(), Health::Failing);
 }
+
+#[test]
+fn a_yes_given_before_the_scopes_arrive_turns_into_a_typed_id_if_they_show_the_instance() {
+    let mut s = loaded(2);
+    let asked = update(&mut s, Action::PickState);
+    assert!(asked.is_empty());
+    update(&mut s, Action::Top);
+    update(&mut s, Action::Down); // enabled
+    let asked = update(&mut s, Action::Submit);
+    assert!(
+        update(&mut s, Action::Answer(true)).is_empty(),
+        "nothing sent yet"
+    );
+    let instance = crate::domain::Scopes {
+        instance: Some(Default::default()),
+        runners: vec![],
+    };
+    let fx = answer_scopes(&mut s, &asked, instance);
+    assert!(fx.is_empty(), "the yes did not count");
+    let Some(Dialog::Confirm(c)) = &s.dialog else {
+        panic!("still asking");
+    };
+    assert!(c.typed.is_some());
+    assert!(
+        c.details
+            .iter()
+            .any(|d| d.contains("every job on the whole instance")),
+        "{:?}",
+        c.details
+    );
+}
+
+#[test]
+fn a_queued_question_about_a_deleted_controller_is_dropped() {
+    let mut s = loaded(2);
+    update(&mut s, Action::Help);
+    let server = controller(2, S::Enabled, "x");
+    let change = ControllerUpdate {
+        description: None,
+        state: Some(S::DryRun),
+    };
+    update(
+        &mut s,
+        Action::ControllerChangedElsewhere {
+            id: 2,
+            update: change,
+            server,
+        },
+    );
+    update(
+        &mut s,
+        Action::ControllerDeleted {
+            id: 2,
+            result: Ok(()),
+        },
+    );
+    update(&mut s, Action::Back);
+    assert!(s.dialog.is_none(), "{:?}", s.dialog);
+}
+
+#[test]
+fn a_bulk_question_says_how_many_marks_the_filter_hides() {
+    let mut s = loaded(1);
+    update(&mut s, Action::Mark); // 1
+    type_filter(&mut s, "gpu");
+    update(&mut s, Action::Submit);
+    update(&mut s, Action::Mark); // 3
+    update(&mut s, Action::Delete);
+    let Some(Dialog::Confirm(c)) = &s.dialog else {
+        panic!("confirm");
+    };
+    assert!(
+        c.details
+            .iter()
+            .any(|d| d == "1 of them are hidden by the filter."),
+        "{:?}",
+        c.details
+    );
+}
