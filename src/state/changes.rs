@@ -35,13 +35,15 @@ pub(super) fn describe_update(u: &ControllerUpdate) -> String {
 
 /// `z`: reverts the last state or description change of this run, through a confirmation.
 pub(super) fn undo(state: &mut State, fx: &mut Vec<Effect>) {
-    let Some(change) = state.controllers.last_change.clone() else {
-        state.flash(Level::Info, "Nothing to undo in this run");
+    let Some(change) = state.controllers.undo_stack.last().cloned() else {
+        state.flash(Level::Info, "Nothing (more) to undo in this run");
         return;
     };
     let (before, after) = match change {
         LastChange::Irreversible(why) => {
-            state.flash(Level::Warn, why);
+            // Said once; the next z reaches the change before it.
+            state.controllers.undo_stack.pop();
+            state.flash(Level::Warn, format!("{why} (z again goes further back)"));
             return;
         }
         LastChange::Revertible { before, after } => (before, after),
@@ -85,7 +87,7 @@ pub(super) fn undo(state: &mut State, fx: &mut Vec<Effect>) {
     let mut confirm = Confirm::new(
         "Undo",
         format!("Undo the last change of runner controller {}?", label(&now)),
-        Op::Update {
+        Op::Undo {
             id,
             update,
             expected: now.updated_at,
@@ -271,6 +273,18 @@ pub(super) fn execute(state: &mut State, op: Op, fx: &mut Vec<Effect>) {
             state.flash(Level::Info, format!("Changing runner controller {id}…"));
             send_update_expecting(state, id, update, expected, fx);
         }
+        Op::Undo {
+            id,
+            update,
+            expected,
+        } => {
+            state.flash(
+                Level::Info,
+                format!("Undoing the change of runner controller {id}…"),
+            );
+            state.controllers.undoing.insert(id);
+            send_update_expecting(state, id, update, expected, fx);
+        }
         Op::Create {
             description,
             state: s,
@@ -424,7 +438,7 @@ pub(super) fn scopes_arrived(state: &mut State, id: i64, fx: &mut Vec<Effect>) {
 fn target_state(op: &Op) -> Option<ControllerState> {
     match op {
         Op::SetState { to, .. } => Some(to.clone()),
-        Op::Update { update, .. } => update.state.clone(),
+        Op::Update { update, .. } | Op::Undo { update, .. } => update.state.clone(),
         _ => None,
     }
 }

@@ -43,7 +43,10 @@ pub struct Controllers {
     pub scope_latest: BTreeMap<i64, ReqId>,
     /// Controllers whose scopes could not be read (not asked again in the background).
     pub scopes_unavailable: std::collections::BTreeSet<i64>,
-    pub last_change: Option<LastChange>,
+    /// Changes made in this run, newest last, for `z` (bounded).
+    pub undo_stack: Vec<LastChange>,
+    /// Controllers whose pending change is an undo: its answer pops the stack.
+    pub undoing: std::collections::BTreeSet<i64>,
     /// Controllers with a change on the way (shown with an ellipsis).
     pub busy: Vec<i64>,
     pub filter: Option<Filter>,
@@ -72,6 +75,14 @@ impl Controllers {
         match &self.view {
             None => self.rows().get(i),
             Some(v) => v.get(i).and_then(|r| self.rows().get(*r)),
+        }
+    }
+
+    /// Records a change for `z`; the oldest fall off past 50.
+    pub(super) fn remember(&mut self, change: LastChange) {
+        self.undo_stack.push(change);
+        if self.undo_stack.len() > 50 {
+            self.undo_stack.remove(0);
         }
     }
 
@@ -328,8 +339,10 @@ pub(super) fn update(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
                         _ => format!("Runner controller {} is now {}", label(&c), c.state),
                     };
                     state.flash(Level::Info, text);
-                    if let Some(before) = before {
-                        state.controllers.last_change = Some(LastChange::Revertible {
+                    if state.controllers.undoing.remove(&id) {
+                        state.controllers.undo_stack.pop();
+                    } else if let Some(before) = before {
+                        state.controllers.remember(LastChange::Revertible {
                             before,
                             after: c.clone(),
                         });
@@ -339,6 +352,7 @@ pub(super) fn update(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
                     reload_if_stale(state, fx);
                 }
                 Err(e) => {
+                    state.controllers.undoing.remove(&id);
                     state.flash_error(&format!("Changing runner controller {id} failed"), &e);
                     // Show the row as the server has it.
                     state.load_controllers(fx);
@@ -362,7 +376,7 @@ pub(super) fn update(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
                         state.controllers.detail = None;
                     }
                     state.controllers.scopes.remove(&id);
-                    state.controllers.last_change = Some(LastChange::Irreversible(format!(
+                    state.controllers.remember(LastChange::Irreversible(format!(
                         "Deleting runner controller {id} cannot be undone"
                     )));
                     state.flash(Level::Info, format!("Deleted runner controller {id}"));

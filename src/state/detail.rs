@@ -188,9 +188,11 @@ pub(super) fn result(state: &mut State, action: &Action, fx: &mut Vec<Effect>) -
             rotated,
             result,
         } => {
-            state.controllers.last_change = Some(super::controllers::LastChange::Irreversible(
-                "Token changes cannot be undone".into(),
-            ));
+            state
+                .controllers
+                .remember(super::controllers::LastChange::Irreversible(
+                    "Token changes cannot be undone".into(),
+                ));
             match result {
                 Ok(token) => {
                     let what = match rotated {
@@ -220,9 +222,11 @@ pub(super) fn result(state: &mut State, action: &Action, fx: &mut Vec<Effect>) -
             token_id,
             result,
         } => {
-            state.controllers.last_change = Some(super::controllers::LastChange::Irreversible(
-                "Revoking a token cannot be undone".into(),
-            ));
+            state
+                .controllers
+                .remember(super::controllers::LastChange::Irreversible(
+                    "Revoking a token cannot be undone".into(),
+                ));
             match result {
                 Ok(()) => state.flash(
                     Level::Info,

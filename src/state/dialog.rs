@@ -52,7 +52,13 @@ pub enum Op {
     BulkDelete {
         targets: Vec<(i64, Option<Timestamp>)>,
     },
-    /// A state and/or description change sent as is (undo, or "apply anyway").
+    /// `z`: puts back what the newest change replaced; its answer pops the undo stack.
+    Undo {
+        id: i64,
+        update: ControllerUpdate,
+        expected: Option<Timestamp>,
+    },
+    /// A state and/or description change sent as is ("apply anyway").
     Update {
         id: i64,
         update: ControllerUpdate,

@@ -321,7 +321,10 @@ fn still_relevant(state: &mut State, d: Dialog) -> Option<Dialog> {
         return None;
     }
     let about = match &c.op {
-        Op::Update { id, .. } | Op::SetState { id, .. } | Op::Delete { id, .. } => Some(*id),
+        Op::Update { id, .. }
+        | Op::Undo { id, .. }
+        | Op::SetState { id, .. }
+        | Op::Delete { id, .. } => Some(*id),
         _ => None,
     };
     if let Some(id) = about

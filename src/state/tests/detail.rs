@@ -176,7 +176,7 @@ fn undo_reverts_the_last_state_change_through_a_confirmation() {
     assert!(
         s.flash
             .as_ref()
-            .is_some_and(|f| f.text.contains("Nothing to undo"))
+            .is_some_and(|f| f.text.contains("Nothing (more) to undo"))
     );
     update(&mut s, Action::ToggleDryRun);
     let mut after = controller(2, S::DryRun, "fleet: arm64");
@@ -244,4 +244,46 @@ fn command_line_opens_the_audit_log() {
             ..
         })
     ));
+}
+
+#[test]
+fn undo_walks_back_through_the_changes_of_the_run() {
+    let mut s = loaded(1);
+    // enabled -> dry_run (asked), then dry_run -> disabled.
+    update(&mut s, Action::ToggleDryRun);
+    update(&mut s, Action::Answer(true));
+    update(
+        &mut s,
+        Action::ControllerUpdated {
+            id: 1,
+            result: Ok(controller(1, S::DryRun, "kas admission prod")),
+        },
+    );
+    update(&mut s, Action::ToggleDryRun);
+    update(
+        &mut s,
+        Action::ControllerUpdated {
+            id: 1,
+            result: Ok(controller(1, S::Disabled, "kas admission prod")),
+        },
+    );
+    // z: back to dry_run; the answer pops the stack instead of adding to it.
+    update(&mut s, Action::Undo);
+    let fx = update(&mut s, Action::Answer(true));
+    assert!(
+        matches!(&fx[..], [Effect::UpdateController { update, .. }] if update.state == Some(S::DryRun))
+    );
+    update(
+        &mut s,
+        Action::ControllerUpdated {
+            id: 1,
+            result: Ok(controller(1, S::DryRun, "kas admission prod")),
+        },
+    );
+    // z again: back to enabled, not forth to disabled.
+    update(&mut s, Action::Undo);
+    let Some(Dialog::Confirm(c)) = &s.dialog else {
+        panic!("asks");
+    };
+    assert_eq!(c.details[0], "dry_run -> enabled");
 }
