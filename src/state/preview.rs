@@ -37,7 +37,7 @@ pub fn impact(to: &ControllerState, scopes: Option<&Scopes>) -> String {
     };
     match (to, target) {
         (ControllerState::Disabled, Some(t)) => {
-            format!("It stops receiving admission requests: {t} run without it.")
+            format!("It stops receiving admission requests and no longer judges {t}.")
         }
         (_, None) => "It has no scope: it receives no admission requests and has no effect until a scope is added.".into(),
         (ControllerState::Enabled, Some(t)) => format!(
@@ -100,7 +100,7 @@ mod tests {
             (
                 Disabled,
                 Some(instance()),
-                "It stops receiving admission requests: every job on the whole instance run without it.",
+                "It stops receiving admission requests and no longer judges every job on the whole instance.",
             ),
             (
                 Enabled,

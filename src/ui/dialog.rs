@@ -38,6 +38,14 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     }
 }
 
+/// Width and height (borders included) a popup needs for `lines` wrapped at its width.
+fn fit(lines: &[Line], max_width: u16, area: Rect) -> (u16, u16) {
+    let width = max_width.min(area.width.saturating_sub(2)).max(10);
+    let inner = usize::from(width.saturating_sub(2)).max(1);
+    let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
+    (width, rows as u16 + 2)
+}
+
 fn popup(
     frame: &mut Frame,
     area: Rect,
@@ -157,12 +165,8 @@ fn confirm(c: &Confirm, frame: &mut Frame, area: Rect) {
     } else {
         lines.push(buttons(c.yes));
     }
-    let width = 72u16;
-    let wrapped: u16 = lines
-        .iter()
-        .map(|l| l.width() as u16 / width.saturating_sub(4) + 1)
-        .sum();
-    let inner = popup(frame, area, width, wrapped + 2, &c.title, true);
+    let (width, height) = fit(&lines, 76, area);
+    let inner = popup(frame, area, width, height, &c.title, true);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
@@ -202,9 +206,17 @@ fn picker(state: &State, p: &StatePicker, frame: &mut Frame, area: Rect) {
         ]));
     }
     lines.push(Line::raw(""));
-    let impact = crate::state::preview::impact(&p.choice(), state.controllers.scopes.get(&p.id));
+    let impact = if p.bulk.is_empty() {
+        crate::state::preview::impact(&p.choice(), state.controllers.scopes.get(&p.id))
+    } else {
+        format!(
+            "Each marked controller's change is listed before anything is sent; {}.",
+            meaning(&p.choice())
+        )
+    };
     lines.push(Line::from(Span::raw(format!(" {impact}"))));
-    let inner = popup(frame, area, 84, lines.len() as u16 + 3, "Set state", false);
+    let (width, height) = fit(&lines, 84, area);
+    let inner = popup(frame, area, width, height, "Set state", false);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
