@@ -195,7 +195,8 @@ async fn wait(vehaas: &Vehaas, mut job: Job, output: Output) -> u8 {
         delay = delay.mul_f64(1.5).min(MAX_POLL);
         match vehaas.get_job(&job.job_id).await {
             Ok(next) => {
-                if next.state != job.state {
+                // A failure is said once, with its reason, below.
+                if next.state != job.state && next.state != JobState::Failed {
                     eprintln!("runnerdeck: job {} {}", next.job_id, next.state);
                 }
                 job = next;

@@ -216,8 +216,12 @@ fn sessions_loaded(state: &mut State, req: u64, result: Result<Vec<Session>, Api
         .map(|e| e.message.clone());
     if state.bookings.remote.finish(req, result, now, down) {
         state.bookings.keep_selection_valid(now);
-        if let Some(e) = err.filter(|e| before.as_deref() != Some(e.to_string().as_str())) {
-            state.flash_error("Refreshing veHaaS bookings failed", &e);
+        match err {
+            Some(e) if before.as_deref() != Some(e.to_string().as_str()) => {
+                state.flash_error("Refreshing veHaaS bookings failed", &e);
+            }
+            Some(_) => {}
+            None => state.clear_flash_starting("Refreshing veHaaS bookings failed"),
         }
     }
 }
@@ -230,10 +234,14 @@ pub(super) fn update(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
         Action::JobPolled { local_id, result } => polled(state, local_id, result, fx),
         Action::SessionExtended { id, result } => match result {
             Ok(s) => {
-                let end = s.end.map(|e| e.to_string()).unwrap_or_default();
+                let tz = state.context.tz.clone();
+                let end = s
+                    .end
+                    .map(|e| e.to_zoned(tz).strftime("%H:%M").to_string())
+                    .unwrap_or_default();
                 state.flash(
                     Level::Info,
-                    format!("Booking {id} on {} now ends {end}", s.assembly_ref),
+                    format!("Booking {id} on {} now ends at {end}", s.assembly_ref),
                 );
                 if let Some(list) = state.bookings.remote.data.as_mut() {
                     if let Some(slot) = list.iter_mut().find(|x| x.id == s.id) {
@@ -340,9 +348,11 @@ fn delete(state: &mut State) {
             format!("Release booking {} of {} ({owner})?", s.id, s.assembly_ref),
             Op::Release { id: s.id.clone() },
         )
-        .with_details(vec![
-            "The session ends now and its GitLab Runner is deleted.".into(),
-        ]);
+        .with_details(vec![if s.state == SessionState::Scheduled {
+            "It has not started: the booking is cancelled.".into()
+        } else {
+            "The session ends now and its GitLab Runner is deleted.".into()
+        }]);
         state.dialog = Some(Dialog::Confirm(confirm));
     }
 }

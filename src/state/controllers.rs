@@ -269,6 +269,7 @@ fn loaded(state: &mut State, req: ReqId, result: Result<Vec<RunnerController>, A
         Ok(rows) => {
             remote.finish(req, Ok::<_, ApiError>(Vec::new()), now, false);
             state.controllers.set_rows(rows);
+            state.clear_flash_starting("Refreshing runner controllers failed");
         }
         Err(e) => {
             remote.finish(req, Err(e), now, down);

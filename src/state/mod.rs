@@ -181,6 +181,17 @@ impl State {
             || self.bookings.requests.iter().any(|r| !r.is_done())
     }
 
+    /// A recovered pane takes back its own failure message.
+    pub fn clear_flash_starting(&mut self, prefix: &str) {
+        if self
+            .flash
+            .as_ref()
+            .is_some_and(|f| f.text.starts_with(prefix))
+        {
+            self.flash = None;
+        }
+    }
+
     /// Opens a dialog on behalf of a result: queued if one is already open.
     pub fn open_dialog(&mut self, d: Dialog) {
         if self.dialog.is_some() {

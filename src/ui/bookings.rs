@@ -98,7 +98,7 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
         })
         .max()
         .unwrap_or(5)
-        .clamp(5, 12) as u16;
+        .clamp(5, if wide { 24 } else { 12 }) as u16;
     let body_h = inner.height.saturating_sub(1) as usize;
     let selected = b.selected_index(&rows);
     view.bookings_offset = scroll(view.bookings_offset, selected, body_h, rows.len());

@@ -46,7 +46,7 @@ pub fn title<T>(
         Health::Failing => {
             let age = remote
                 .loaded_at
-                .map(|t| format!(", data {} old", fmt::ago(state.now, t)))
+                .map(|t| format!(" · data {} old", fmt::ago(state.now, t)))
                 .unwrap_or_default();
             spans.push(Span::styled(
                 format!(" · refresh failed{age}"),
@@ -91,17 +91,13 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
         Some(_) => format!("{shown}/{t}"),
         None => t.to_string(),
     });
-    let mut title = title(state, "Runner controllers", count, &c.remote);
-    if !c.marked.is_empty() {
-        let at = title.spans.len().saturating_sub(1);
-        title.spans.insert(
-            at,
-            Span::styled(
-                format!(" · {} marked", c.marked.len()),
-                Style::new().fg(theme::ACCENT),
-            ),
-        );
-    }
+    let count = match (count, c.marked.len()) {
+        (Some(n), 0) => Some(n),
+        (Some(n), m) => Some(format!("{n}, {m} marked")),
+        (None, _) => None,
+    };
+    let title = title(state, "Runner controllers", count, &c.remote);
+    let mut title = title;
     if let Some(f) = &c.filter {
         title.spans.insert(
             1,
@@ -144,7 +140,9 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
         .filter_map(|i| c.visible(i))
         .collect();
     let id_w = c.rows().last().map_or(2, |r| r.id.to_string().len()).max(2) as u16;
-    let table_rows = visible.into_iter().map(|r| row(state, r));
+    let table_rows = visible
+        .into_iter()
+        .map(|r| row(state, r, usize::from(id_w)));
     let widths = [
         Constraint::Length(id_w + if c.marked.is_empty() { 0 } else { 2 }),
         Constraint::Length(9),
@@ -192,7 +190,7 @@ fn toggle_hint(state: &State) -> Option<Line<'static>> {
     ]))
 }
 
-fn row<'a>(state: &State, r: &'a RunnerController) -> Row<'a> {
+fn row<'a>(state: &State, r: &'a RunnerController, id_w: usize) -> Row<'a> {
     let busy = state.controllers.busy.contains(&r.id);
     let st = if busy {
         format!("{}…", r.state)
@@ -209,15 +207,20 @@ fn row<'a>(state: &State, r: &'a RunnerController) -> Row<'a> {
         .map(|t| fmt::ago(state.now, t))
         .unwrap_or_default();
     Row::new([
-        Cell::from(if state.controllers.marked.contains(&r.id) {
-            Line::from(vec![
-                Span::styled("● ", Style::new().fg(theme::ACCENT)),
-                Span::raw(r.id.to_string()),
-            ])
-            .right_aligned()
-        } else {
-            Line::from(r.id.to_string()).right_aligned()
-        }),
+        // With marks on screen every id gets a two-column gutter, so the ids stay aligned.
+        Cell::from(
+            match (
+                state.controllers.marked.is_empty(),
+                state.controllers.marked.contains(&r.id),
+            ) {
+                (true, _) => Line::from(format!("{:>id_w$}", r.id)),
+                (false, true) => Line::from(vec![
+                    Span::styled("● ", Style::new().fg(theme::ACCENT)),
+                    Span::raw(format!("{:>id_w$}", r.id)),
+                ]),
+                (false, false) => Line::from(format!("  {:>id_w$}", r.id)),
+            },
+        ),
         Cell::from(Span::styled(st, theme::controller_state(&r.state))),
         Cell::from(desc),
         Cell::from(Span::styled(updated, theme::dim())),
@@ -249,7 +252,10 @@ fn render_detail(state: &State, d: &Detail, frame: &mut Frame, area: Rect, focus
             Style::new().fg(ratatui::style::Color::Green),
         ),
         Some(false) => Span::raw("no (no token used in the last hour)"),
-        None => Span::styled("unknown (GitLab 18.10+ reports it)", theme::dim()),
+        None if d.remote.error.is_some() => {
+            Span::styled("unknown (could not refresh)", theme::dim())
+        }
+        None => Span::styled("not reported (GitLab 18.10+ reports it)", theme::dim()),
     };
     let lines = vec![
         Line::from(vec![key("ID"), Span::raw(c.id.to_string())]),

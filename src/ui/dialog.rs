@@ -428,6 +428,7 @@ fn log(
                     status,
                     Span::styled(format!("{:<6} ", e.method), theme::title()),
                     Span::raw(e.path.clone()),
+                    Span::styled(change_summary(e), Style::new().fg(theme::ACCENT)),
                     Span::styled(format!("  by {who} ({})", e.source), theme::dim()),
                 ];
                 if let Some(err) = &e.error {
@@ -468,4 +469,37 @@ fn raw(
             .collect(),
     };
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// What an audit entry changed, in a few words: `dry_run -> enabled`, a new description.
+fn change_summary(e: &AuditEntry) -> String {
+    let field = |v: &Option<serde_json::Value>, k: &str| {
+        v.as_ref()
+            .and_then(|v| v.get(k))
+            .cloned()
+            .filter(|x| !x.is_null())
+    };
+    let mut parts = Vec::new();
+    let (b, a) = (field(&e.before, "state"), field(&e.after, "state"));
+    if let (Some(b), Some(a)) = (&b, &a)
+        && b != a
+    {
+        parts.push(format!(
+            "{} -> {}",
+            b.as_str().unwrap_or_default(),
+            a.as_str().unwrap_or_default()
+        ));
+    }
+    // Descriptions are compared on controller objects only (they carry a state).
+    if b.is_some()
+        && a.is_some()
+        && field(&e.before, "description") != field(&e.after, "description")
+    {
+        parts.push("description changed".into());
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("  {}", parts.join(", "))
+    }
 }

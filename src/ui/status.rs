@@ -15,6 +15,8 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
         Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
     if let Some(f) = &state.flash {
         let icon = match f.level {
+            // Something under way is not a success yet.
+            Level::Info if f.text.ends_with('…') => "…",
             Level::Info => "✓",
             Level::Warn => "!",
             Level::Error => "✗",
