@@ -27,36 +27,75 @@ enum Incoming {
     Action(Action),
 }
 
+/// The clients of one context and the channel their results come back on. Switching context
+/// drops it whole: answers still on their way from the old instance go nowhere.
+struct Connection {
+    runner: Runner,
+    rx: mpsc::UnboundedReceiver<Action>,
+}
+
+impl Connection {
+    fn open(
+        gitlab: crate::api::GitLab,
+        vehaas: Option<crate::api::Vehaas>,
+        mut notices: mpsc::UnboundedReceiver<crate::domain::Deprecation>,
+        demo: bool,
+    ) -> Self {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let forward = tx.clone();
+        tokio::spawn(async move {
+            while let Some(d) = notices.recv().await {
+                tracing::warn!(api = %d.api, endpoint = %d.endpoint, sunset = ?d.sunset, "deprecation notice");
+                if forward.send(Action::Deprecated(d)).is_err() {
+                    break;
+                }
+            }
+        });
+        let runner = Runner::new(gitlab, vehaas, crate::audit::AuditLog::for_run(demo), tx);
+        runner.warm_up();
+        Self { runner, rx }
+    }
+}
+
+/// What `:ctx NAME` needs: the configuration and whether `--read-only` was given.
+struct Switcher {
+    config: Option<crate::config::Config>,
+    forced_read_only: bool,
+}
+
+impl Switcher {
+    fn switch(&self, name: &str) -> Result<(Connection, State), String> {
+        let Some(cfg) = &self.config else {
+            return Err("the demo has no other context".into());
+        };
+        let (tx, notices) = mpsc::unbounded_channel();
+        let setup = crate::setup::for_context(cfg, name, self.forced_read_only, tx, notices)
+            .map_err(|e| e.to_string())?;
+        let conn = Connection::open(setup.gitlab, setup.vehaas, setup.notices, false);
+        let state = State::new(Timestamp::now(), setup.context, setup.settings);
+        Ok((conn, state))
+    }
+}
+
 /// Runs the TUI until the user quits. The terminal is restored on return and on panic.
-pub async fn run(setup: Setup) -> std::io::Result<()> {
+pub async fn run(setup: Setup, forced_read_only: bool) -> std::io::Result<()> {
     let Setup {
         gitlab,
         vehaas,
         context,
         settings,
         simulator,
-        mut notices,
+        notices,
+        config,
     } = setup;
-    let (tx, rx) = mpsc::unbounded_channel();
-    let forward = tx.clone();
-    tokio::spawn(async move {
-        while let Some(d) = notices.recv().await {
-            tracing::warn!(api = %d.api, endpoint = %d.endpoint, sunset = ?d.sunset, "deprecation notice");
-            if forward.send(Action::Deprecated(d)).is_err() {
-                break;
-            }
-        }
-    });
-    let runner = Runner::new(
-        gitlab,
-        vehaas,
-        crate::audit::AuditLog::for_run(context.demo),
-        tx,
-    );
-    runner.warm_up();
+    let conn = Connection::open(gitlab, vehaas, notices, context.demo);
     let state = State::new(Timestamp::now(), context, settings);
+    let switcher = Switcher {
+        config,
+        forced_read_only,
+    };
     let mut terminal = ratatui::init();
-    let result = event_loop(&mut terminal, state, runner, rx).await;
+    let result = event_loop(&mut terminal, state, conn, &switcher).await;
     ratatui::restore();
     drop(simulator);
     result
@@ -65,8 +104,8 @@ pub async fn run(setup: Setup) -> std::io::Result<()> {
 async fn event_loop(
     terminal: &mut DefaultTerminal,
     mut state: State,
-    runner: Runner,
-    mut rx: mpsc::UnboundedReceiver<Action>,
+    mut conn: Connection,
+    switcher: &Switcher,
 ) -> std::io::Result<()> {
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(TICK);
@@ -74,7 +113,7 @@ async fn event_loop(
     let mut view = View::default();
     let mut logged = 0u64;
     for fx in state.init() {
-        perform(&runner, fx)?;
+        perform(&conn.runner, fx)?;
     }
     loop {
         log_history(&state, &mut logged);
@@ -88,17 +127,18 @@ async fn event_loop(
                 Some(Err(e)) => return Err(e),
                 None => return Ok(()),
             },
-            Some(a) = rx.recv() => Incoming::Action(a),
+            Some(a) = conn.rx.recv() => Incoming::Action(a),
             _ = tick.tick() => Incoming::Action(Action::Tick { now: Timestamp::now() }),
         };
         let mut batch = vec![first];
         // Drain everything already waiting, then draw once.
-        while let Ok(a) = rx.try_recv() {
+        while let Ok(a) = conn.rx.try_recv() {
             batch.push(Incoming::Action(a));
         }
         while let Some(Some(Ok(ev))) = events.next().now_or_never() {
             batch.push(Incoming::Terminal(ev));
         }
+        let mut switch_to = None;
         for item in batch {
             let action = match item {
                 Incoming::Action(a) => Some(a),
@@ -108,10 +148,29 @@ async fn event_loop(
             };
             let Some(action) = action else { continue };
             for fx in state::update(&mut state, action) {
-                perform(&runner, fx)?;
+                match fx {
+                    Effect::SwitchContext { name } => switch_to = Some(name),
+                    fx => perform(&conn.runner, fx)?,
+                }
             }
             if state.quit {
                 return Ok(());
+            }
+        }
+        if let Some(name) = switch_to {
+            match switcher.switch(&name) {
+                Ok((new_conn, mut new_state)) => {
+                    conn = new_conn;
+                    new_state.flash(state::Level::Info, format!("Now on context {name}"));
+                    state = new_state;
+                    view = View::default();
+                    for fx in state.init() {
+                        perform(&conn.runner, fx)?;
+                    }
+                }
+                Err(e) => {
+                    state.flash(state::Level::Error, format!("Cannot switch to {name}: {e}"));
+                }
             }
         }
     }
@@ -133,6 +192,8 @@ fn log_history(state: &State, logged: &mut u64) {
 fn perform(runner: &Runner, effect: Effect) -> std::io::Result<()> {
     match effect {
         Effect::Copy { text } => copy_osc52(&text),
+        // Handled by the loop, which owns the connection.
+        Effect::SwitchContext { .. } => Ok(()),
         Effect::CopySecret { token } => {
             use secrecy::ExposeSecret;
             copy_osc52(token.0.secret.expose_secret())

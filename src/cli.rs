@@ -25,6 +25,9 @@ pub struct Cli {
     /// Never change anything: mutating keys are not bound.
     #[arg(long, global = true)]
     pub read_only: bool,
+    /// Which configured instance to use (`[contexts.NAME]`; default: the top-level one).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub context: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }

@@ -22,6 +22,46 @@ pub struct Config {
     pub ui: UiConfig,
     #[serde(default)]
     pub http: HttpConfig,
+    /// Other instances by name (`[contexts.staging.gitlab]` ...), switched to with `:ctx NAME`
+    /// or `--context NAME`; the top-level `[gitlab]` / `[vehaas]` are the context "default".
+    #[serde(default)]
+    pub contexts: std::collections::BTreeMap<String, ContextConfig>,
+}
+
+/// One more instance: its GitLab and, optionally, its veHaaS.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ContextConfig {
+    pub gitlab: GitlabConfig,
+    #[serde(default)]
+    pub vehaas: Option<VehaasConfig>,
+}
+
+/// The name of the context made of the top-level `[gitlab]` and `[vehaas]`.
+pub const DEFAULT_CONTEXT: &str = "default";
+
+impl Config {
+    /// Every context name, the default first.
+    pub fn context_names(&self) -> Vec<String> {
+        std::iter::once(DEFAULT_CONTEXT.to_string())
+            .chain(self.contexts.keys().cloned())
+            .collect()
+    }
+
+    /// The GitLab and veHaaS of a context (`None`: the default).
+    pub fn context(&self, name: Option<&str>) -> Result<ContextConfig, String> {
+        match name {
+            None | Some(DEFAULT_CONTEXT) => Ok(ContextConfig {
+                gitlab: self.gitlab.clone(),
+                vehaas: self.vehaas.clone(),
+            }),
+            Some(n) => self.contexts.get(n).cloned().ok_or_else(|| {
+                format!(
+                    "no context {n:?} in the configuration (there are: {})",
+                    self.context_names().join(", ")
+                )
+            }),
+        }
+    }
 }
 
 /// Where a secret comes from. Exactly one of the three is used; a token itself is never in the
@@ -243,8 +283,17 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 /// The keys each table knows; anything else is removed and reported as a warning, so a typo
 /// never stops the program but is never silent either.
 fn known_keys(table_path: &str) -> Option<&'static [&'static str]> {
-    match table_path {
-        "" => Some(&["gitlab", "vehaas", "ui", "http"]),
+    // `contexts.NAME.gitlab` is checked like `gitlab`, and so on.
+    let path = match table_path.strip_prefix("contexts.") {
+        Some(rest) => match rest.split_once('.') {
+            Some((_, inner)) => inner,
+            None => return Some(&["gitlab", "vehaas"]),
+        },
+        None => table_path,
+    };
+    match path {
+        "contexts" => None,
+        "" => Some(&["gitlab", "vehaas", "ui", "http", "contexts"]),
         "gitlab" => Some(&[
             "url",
             "token_env",
@@ -292,11 +341,23 @@ fn validate(config: &Config, path: &Path) -> Result<(), ConfigError> {
         path: path.to_path_buf(),
         message,
     };
-    check_url("gitlab.url", &config.gitlab.url).map_err(invalid)?;
-    check_source("gitlab", &config.gitlab.token).map_err(invalid)?;
-    if let Some(v) = &config.vehaas {
-        check_url("vehaas.url", &v.url).map_err(invalid)?;
-        check_source("vehaas", &v.token).map_err(invalid)?;
+    let check = |prefix: &str, gitlab: &GitlabConfig, vehaas: &Option<VehaasConfig>| {
+        check_url(&format!("{prefix}gitlab.url"), &gitlab.url)?;
+        check_source(&format!("{prefix}gitlab"), &gitlab.token)?;
+        if let Some(v) = vehaas {
+            check_url(&format!("{prefix}vehaas.url"), &v.url)?;
+            check_source(&format!("{prefix}vehaas"), &v.token)?;
+        }
+        Ok::<(), String>(())
+    };
+    check("", &config.gitlab, &config.vehaas).map_err(invalid)?;
+    for (name, ctx) in &config.contexts {
+        if name == DEFAULT_CONTEXT {
+            return Err(invalid(format!(
+                "[contexts.{DEFAULT_CONTEXT}] is taken by the top-level [gitlab]: pick another name"
+            )));
+        }
+        check(&format!("contexts.{name}."), &ctx.gitlab, &ctx.vehaas).map_err(invalid)?;
     }
     Ok(())
 }
@@ -507,6 +568,45 @@ token_env = "VEHAAS_TOKEN"
             "{msg}"
         );
         assert!(msg.contains("export"), "{msg}");
+    }
+
+    #[test]
+    fn contexts_name_other_instances_and_are_checked_like_the_default() {
+        let text = format!(
+            "{MINIMAL}\n[contexts.staging.gitlab]\nurl = \"https://gitlab-staging.example.com\"\ntoken_env = \"STAGING_TOKEN\"\ncolour = \"green\"\n"
+        );
+        let (c, warnings) = parse(&text, p()).expect("parses");
+        assert_eq!(c.context_names(), vec!["default", "staging"]);
+        let staging = c.context(Some("staging")).expect("staging");
+        assert_eq!(staging.gitlab.url, "https://gitlab-staging.example.com");
+        assert!(staging.vehaas.is_none());
+        assert_eq!(
+            c.context(None).expect("default").gitlab.url,
+            "https://gitlab.example.com"
+        );
+        assert_eq!(warnings.len(), 1);
+        assert!(
+            warnings[0].contains("contexts.staging.gitlab.colour"),
+            "{warnings:?}"
+        );
+        assert!(
+            c.context(Some("prod"))
+                .expect_err("unknown")
+                .contains("default, staging")
+        );
+
+        let bad = format!("{MINIMAL}\n[contexts.qa.gitlab]\nurl = \"https://qa\"\n");
+        let msg = parse(&bad, p()).expect_err("no token source").to_string();
+        assert!(msg.contains("[contexts.qa.gitlab]"), "{msg}");
+        let taken = format!(
+            "{MINIMAL}\n[contexts.default.gitlab]\nurl = \"https://x\"\ntoken_env = \"X\"\n"
+        );
+        assert!(
+            parse(&taken, p())
+                .expect_err("reserved")
+                .to_string()
+                .contains("taken")
+        );
     }
 
     #[test]

@@ -88,6 +88,10 @@ pub enum Effect {
     Copy {
         text: String,
     },
+    /// `:ctx NAME`: the app opens the other instance's clients and starts a fresh state.
+    SwitchContext {
+        name: String,
+    },
     /// Put a new token's secret on the clipboard; it is wiped right after.
     CopySecret {
         token: SharedToken,

@@ -94,7 +94,7 @@ static BINDINGS: LazyLock<Vec<Binding>> = LazyLock::new(|| {
         b(vec![ch(' ')], Action::Mark, Some("mark"), "mark for a bulk state change or delete (esc unmarks)", true, rc),
         b(vec![ch('/')], Action::Filter, Some("filter"), "filter (substring, any case; ! inverts; esc clears)", false, G),
         b(vec![ch('z')], Action::Undo, None, "undo the last state or description change (asks first)", true, rc),
-        b(vec![ch(':')], Action::CommandLine, None, "command line: log (audit log), rc, bookings, readonly, q", false, G),
+        b(vec![ch(':')], Action::CommandLine, None, "command line: log (audit log), rc, bookings, ctx NAME, readonly, q", false, G),
         b(vec![ch('c')], Action::Copy, None, "copy the id (controllers) or the runner tag (bookings)", false, G),
         b(vec![(KeyCode::Char('r'), CTRL)], Action::Refresh, Some("refresh"), "refresh now", false, G),
         b(vec![ch('p')], Action::TogglePause, None, "pause / resume auto-refresh", false, G),

@@ -77,7 +77,7 @@ async fn run(cli: Cli) -> u8 {
                 );
                 return 2;
             }
-            match app::run(setup).await {
+            match app::run(setup, cli.read_only).await {
                 Ok(()) => 0,
                 Err(e) => {
                     eprintln!("runnerdeck: terminal error: {e}");

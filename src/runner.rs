@@ -99,7 +99,9 @@ impl Runner {
         let base = gl.base_url().to_string();
         let ctl = |id: i64| format!("/api/v4/runner_controllers/{id}");
         Some(match effect {
-            Effect::Copy { .. } | Effect::CopySecret { .. } => return None,
+            Effect::Copy { .. } | Effect::CopySecret { .. } | Effect::SwitchContext { .. } => {
+                return None;
+            }
             Effect::LoadControllers { req } => Action::ControllersLoaded {
                 req,
                 result: gl.list_controllers().await,

@@ -18,6 +18,8 @@ pub struct Setup {
     /// Keeps the embedded simulator alive for `--demo`.
     pub simulator: Option<Simulator>,
     pub notices: tokio::sync::mpsc::UnboundedReceiver<Deprecation>,
+    /// The configuration it came from, to switch contexts later (`None` for `--demo`).
+    pub config: Option<Config>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -60,6 +62,8 @@ pub async fn setup(cli: &Cli) -> Result<(Setup, Vec<String>), SetupError> {
             vehaas_url: Some(url),
             demo: true,
             tz: jiff::tz::TimeZone::system(),
+            context_name: config::DEFAULT_CONTEXT.to_string(),
+            contexts: vec![config::DEFAULT_CONTEXT.to_string()],
         };
         let setup = Setup {
             gitlab,
@@ -68,6 +72,7 @@ pub async fn setup(cli: &Cli) -> Result<(Setup, Vec<String>), SetupError> {
             settings: Settings::default(),
             simulator: Some(sim),
             notices,
+            config: None,
         };
         return Ok((setup, Vec::new()));
     }
@@ -92,10 +97,31 @@ fn from_config(
     tx: tokio::sync::mpsc::UnboundedSender<Deprecation>,
     notices: tokio::sync::mpsc::UnboundedReceiver<Deprecation>,
 ) -> Result<Setup, SetupError> {
+    let name = cli
+        .context
+        .clone()
+        .unwrap_or_else(|| config::DEFAULT_CONTEXT.to_string());
+    for_context(cfg, &name, cli.read_only, tx, notices)
+}
+
+/// Clients and header for one configured context (used at start and by `:ctx NAME`).
+pub fn for_context(
+    cfg: &Config,
+    name: &str,
+    read_only: bool,
+    tx: tokio::sync::mpsc::UnboundedSender<Deprecation>,
+    notices: tokio::sync::mpsc::UnboundedReceiver<Deprecation>,
+) -> Result<Setup, SetupError> {
+    let ctx = cfg
+        .context(Some(name))
+        .map_err(|message| ConfigError::Token {
+            service: "context",
+            message,
+        })?;
     let opts = cfg.http.options();
-    let token = cfg.gitlab.token.resolve("GitLab")?;
-    let gitlab = GitLab::new(&cfg.gitlab.url, token, &opts)?.with_notices(tx.clone());
-    let vehaas = match &cfg.vehaas {
+    let token = ctx.gitlab.token.resolve("GitLab")?;
+    let gitlab = GitLab::new(&ctx.gitlab.url, token, &opts)?.with_notices(tx.clone());
+    let vehaas = match &ctx.vehaas {
         Some(v) => {
             let token = v.token.resolve("veHaaS")?;
             Some(Vehaas::new(
@@ -109,14 +135,16 @@ fn from_config(
         None => None,
     };
     let context = Context {
-        instance_name: cfg.gitlab.display_name(),
-        gitlab_url: cfg.gitlab.url.clone(),
-        credential: cfg.gitlab.token.label(),
-        color: cfg.gitlab.color.clone(),
-        read_only: cli.read_only || cfg.gitlab.read_only,
-        vehaas_url: cfg.vehaas.as_ref().map(|v| v.url.clone()),
+        instance_name: ctx.gitlab.display_name(),
+        gitlab_url: ctx.gitlab.url.clone(),
+        credential: ctx.gitlab.token.label(),
+        color: ctx.gitlab.color.clone(),
+        read_only: read_only || ctx.gitlab.read_only,
+        vehaas_url: ctx.vehaas.as_ref().map(|v| v.url.clone()),
         demo: false,
         tz: jiff::tz::TimeZone::system(),
+        context_name: name.to_string(),
+        contexts: cfg.context_names(),
     };
     let settings = Settings {
         refresh_every: (cfg.ui.refresh_seconds > 0)
@@ -130,5 +158,6 @@ fn from_config(
         settings,
         simulator: None,
         notices,
+        config: Some(cfg.clone()),
     })
 }

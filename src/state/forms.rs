@@ -119,12 +119,55 @@ fn command(state: &mut State, line: &str, fx: &mut Vec<Effect>) -> Result<(), St
             state.flash(Level::Info, "Read-only for the rest of this run");
         }
         "q" | "quit" => state.quit = true,
+        "ctx" | "context" => {
+            let list: Vec<String> = state
+                .context
+                .contexts
+                .iter()
+                .map(|c| {
+                    if *c == state.context.context_name {
+                        format!("{c} (current)")
+                    } else {
+                        c.clone()
+                    }
+                })
+                .collect();
+            state.flash(
+                Level::Info,
+                format!("Contexts: {}. :ctx NAME switches", list.join(", ")),
+            );
+        }
         other => {
+            if let Some(name) = other
+                .strip_prefix("ctx ")
+                .or_else(|| other.strip_prefix("context "))
+                .map(str::trim)
+            {
+                return switch_context(state, name, fx);
+            }
             return Err(format!(
-                "Unknown command {other:?}: try log, rc, bookings, readonly, q"
+                "Unknown command {other:?}: try log, rc, bookings, ctx, readonly, q"
             ));
         }
     }
+    Ok(())
+}
+
+fn switch_context(state: &mut State, name: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
+    if name == state.context.context_name {
+        state.flash(Level::Info, format!("Already on context {name}"));
+        return Ok(());
+    }
+    if !state.context.contexts.iter().any(|c| c == name) {
+        return Err(format!(
+            "No context {name:?}: there are {}",
+            state.context.contexts.join(", ")
+        ));
+    }
+    state.flash(Level::Info, format!("Switching to context {name}…"));
+    fx.push(Effect::SwitchContext {
+        name: name.to_string(),
+    });
     Ok(())
 }
 
@@ -219,7 +262,7 @@ pub(super) fn open_raw(state: &mut State, fx: &mut Vec<Effect>) {
 pub(super) fn open_command(state: &mut State) {
     state.dialog = Some(Dialog::Text(TextForm {
         title: "Command".into(),
-        label: "log (audit log) · rc · bookings · readonly · q".into(),
+        label: "log (audit log) · rc · bookings · ctx [NAME] · readonly · q".into(),
         field: ":".into(),
         placeholder: "log".into(),
         input: Input::default(),

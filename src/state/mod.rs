@@ -49,6 +49,9 @@ pub struct Context {
     pub demo: bool,
     /// Zone for clock times on screen (the system zone in the app, UTC in tests).
     pub tz: jiff::tz::TimeZone,
+    /// The configured context in use, and every context there is (for `:ctx`).
+    pub context_name: String,
+    pub contexts: Vec<String>,
 }
 
 impl Default for Context {
@@ -62,6 +65,8 @@ impl Default for Context {
             vehaas_url: None,
             demo: false,
             tz: jiff::tz::TimeZone::UTC,
+            context_name: crate::config::DEFAULT_CONTEXT.to_string(),
+            contexts: vec![crate::config::DEFAULT_CONTEXT.to_string()],
         }
     }
 }

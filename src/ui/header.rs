@@ -17,6 +17,14 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
             format!(" {} ", ctx.instance_name),
             theme::instance(ctx.color.as_deref()),
         ),
+        Span::styled(
+            if ctx.contexts.len() > 1 {
+                format!(" ctx {} ", ctx.context_name)
+            } else {
+                String::new()
+            },
+            theme::dim(),
+        ),
         Span::raw(" "),
         Span::raw(ctx.gitlab_url.clone()),
         Span::styled(format!("  token: {}", ctx.credential), theme::dim()),

@@ -287,3 +287,34 @@ fn undo_walks_back_through_the_changes_of_the_run() {
     };
     assert_eq!(c.details[0], "dry_run -> enabled");
 }
+
+#[test]
+fn ctx_lists_the_contexts_and_switches_by_name() {
+    let mut s = loaded(1);
+    s.context.contexts = vec!["default".into(), "staging".into()];
+    let run = |s: &mut State, line: &str| {
+        update(s, Action::CommandLine);
+        for c in line.chars() {
+            update(s, Action::Edit(Edit::Char(c)));
+        }
+        update(s, Action::Submit)
+    };
+    assert!(run(&mut s, "ctx").is_empty());
+    assert!(
+        s.flash
+            .as_ref()
+            .is_some_and(|f| f.text.contains("default (current), staging"))
+    );
+    let fx = run(&mut s, "ctx staging");
+    assert_eq!(
+        fx,
+        vec![Effect::SwitchContext {
+            name: "staging".into()
+        }]
+    );
+    let fx = run(&mut s, "ctx prod");
+    assert!(fx.is_empty());
+    assert!(
+        matches!(&s.dialog, Some(Dialog::Text(f)) if f.error.as_deref().is_some_and(|e| e.contains("No context")))
+    );
+}
