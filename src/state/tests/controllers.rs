@@ -293,10 +293,7 @@ fn stale_results_are_dropped_latest_wins() {
 #[test]
 fn failed_refresh_keeps_the_last_good_data_and_says_so() {
     let mut s = loaded(2);
-    let fx = update(&mut s, Action::Refresh);
-    let Some(Effect::LoadControllers { req }) = fx.first().cloned() else {
-        panic!("load");
-    };
+    let req = refresh(&mut s);
     update(
         &mut s,
         Action::ControllersLoaded {
@@ -320,10 +317,7 @@ fn unreachable_server_turns_the_pane_disconnected_since_the_first_failure() {
         host: "gitlab.example.com".into(),
         message: "connection refused".into(),
     };
-    let fx = update(&mut s, Action::Refresh);
-    let Some(Effect::LoadControllers { req }) = fx.first().cloned() else {
-        panic!("load");
-    };
+    let req = refresh(&mut s);
     update(
         &mut s,
         Action::ControllersLoaded {
@@ -338,10 +332,7 @@ fn unreachable_server_turns_the_pane_disconnected_since_the_first_failure() {
             now: t0() + Duration::from_secs(60),
         },
     );
-    let fx = update(&mut s, Action::Refresh);
-    let Some(Effect::LoadControllers { req }) = fx.first().cloned() else {
-        panic!("load");
-    };
+    let req = refresh(&mut s);
     update(
         &mut s,
         Action::ControllersLoaded {

@@ -16,10 +16,7 @@ fn filter_narrows_the_list_as_typed_and_esc_clears_it() {
     assert!(s.dialog.is_none());
     assert_eq!(s.controllers.visible_len(), 1, "Enter keeps the filter");
     // A refresh keeps applying it.
-    let fx = update(&mut s, Action::Refresh);
-    let Some(Effect::LoadControllers { req }) = fx.first().cloned() else {
-        panic!("load");
-    };
+    let req = refresh(&mut s);
     update(
         &mut s,
         Action::ControllersLoaded {

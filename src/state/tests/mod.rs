@@ -223,3 +223,14 @@ pub fn answer_scopes(s: &mut State, fx: &[Effect], scopes: crate::domain::Scopes
         },
     )
 }
+
+/// Presses ctrl-r and returns the id of the controllers request it sent.
+pub fn refresh(s: &mut State) -> crate::effect::ReqId {
+    let fx = update(s, Action::Refresh);
+    fx.iter()
+        .find_map(|e| match e {
+            Effect::LoadControllers { req } => Some(*req),
+            _ => None,
+        })
+        .expect("a refresh loads the controllers")
+}

@@ -204,10 +204,7 @@ fn ctrl_d_in_an_empty_detail_never_offers_to_delete_the_controller() {
 fn the_same_failure_is_flashed_once_while_the_title_keeps_saying_it() {
     let mut s = loaded(1);
     for _ in 0..3 {
-        let fx = update(&mut s, Action::Refresh);
-        let Some(Effect::LoadControllers { req }) = fx.first().cloned() else {
-            panic!("load");
-        };
+        let req = refresh(&mut s);
         update(
             &mut s,
             Action::ControllersLoaded {
