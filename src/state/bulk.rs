@@ -73,14 +73,7 @@ pub(super) fn propose_state(
 ) -> Option<Dialog> {
     let rows: Vec<_> = ids
         .iter()
-        .filter_map(|id| {
-            state
-                .controllers
-                .rows()
-                .iter()
-                .find(|c| c.id == *id)
-                .cloned()
-        })
+        .filter_map(|id| state.controllers.get(*id).cloned())
         .filter(|c| c.state != to)
         .collect();
     if rows.is_empty() {
@@ -131,14 +124,7 @@ pub(super) fn propose_state(
 pub(super) fn propose_delete(state: &mut State, ids: Vec<i64>) {
     let rows: Vec<_> = ids
         .iter()
-        .filter_map(|id| {
-            state
-                .controllers
-                .rows()
-                .iter()
-                .find(|c| c.id == *id)
-                .cloned()
-        })
+        .filter_map(|id| state.controllers.get(*id).cloned())
         .collect();
     let hidden = hidden_note(state, &ids);
     let mut details = listed(&rows, label);

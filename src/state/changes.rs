@@ -49,13 +49,7 @@ pub(super) fn undo(state: &mut State, fx: &mut Vec<Effect>) {
         LastChange::Revertible { before, after } => (before, after),
     };
     let id = before.id;
-    let now = state
-        .controllers
-        .rows()
-        .iter()
-        .find(|c| c.id == id)
-        .cloned()
-        .unwrap_or(after);
+    let now = state.controllers.get(id).cloned().unwrap_or(after);
     let mut update = ControllerUpdate::default();
     let mut details = Vec::new();
     if before.state != now.state {
@@ -144,12 +138,7 @@ pub(super) fn propose_state(
     to: ControllerState,
     fx: &mut Vec<Effect>,
 ) -> Option<Dialog> {
-    let c = state
-        .controllers
-        .rows()
-        .iter()
-        .find(|c| c.id == id)
-        .cloned()?;
+    let c = state.controllers.get(id).cloned()?;
     if to == ControllerState::Enabled {
         let scopes = state.controllers.scopes.get(&id);
         let details = vec![preview::change(&c.state, &to), preview::impact(&to, scopes)];
@@ -226,12 +215,7 @@ pub(super) fn send_update(
     update: ControllerUpdate,
     fx: &mut Vec<Effect>,
 ) {
-    let expected = state
-        .controllers
-        .rows()
-        .iter()
-        .find(|c| c.id == id)
-        .and_then(|c| c.updated_at);
+    let expected = state.controllers.get(id).and_then(|c| c.updated_at);
     send_update_expecting(state, id, update, expected, fx);
 }
 
@@ -322,12 +306,7 @@ pub(super) fn changed_elsewhere(
     fx: &mut Vec<Effect>,
 ) {
     state.controllers.set_busy(id, false);
-    let shown = state
-        .controllers
-        .rows()
-        .iter()
-        .find(|r| r.id == id)
-        .cloned();
+    let shown = state.controllers.get(id).cloned();
     let tz = state.context.tz.clone();
     let describe = |c: &RunnerController| {
         format!(

@@ -65,6 +65,14 @@ impl Controllers {
         self.remote.data.as_deref().unwrap_or(&[])
     }
 
+    /// The controller with this id, if the list has it.
+    pub fn get(&self, id: i64) -> Option<&RunnerController> {
+        let rows = self.rows();
+        rows.binary_search_by_key(&id, |c| c.id)
+            .ok()
+            .map(|i| &rows[i])
+    }
+
     /// How many rows pass the filter.
     pub fn visible_len(&self) -> usize {
         self.view.as_ref().map_or(self.rows().len(), Vec::len)
@@ -327,12 +335,7 @@ pub(super) fn update(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
             state.controllers.set_busy(id, false);
             match result {
                 Ok(c) => {
-                    let before = state
-                        .controllers
-                        .rows()
-                        .iter()
-                        .find(|r| r.id == id)
-                        .cloned();
+                    let before = state.controllers.get(id).cloned();
                     let text = match &before {
                         Some(b) if b.state == c.state => {
                             format!("Saved runner controller {} ({})", label(&c), c.state)
