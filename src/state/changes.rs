@@ -48,6 +48,17 @@ pub(super) fn undo(state: &mut State, fx: &mut Vec<Effect>) {
         }
         LastChange::Revertible { before, after } => (before, after),
     };
+    if state.controllers.get(before.id).is_none() {
+        state.controllers.undo_stack.pop();
+        state.flash(
+            Level::Warn,
+            format!(
+                "Runner controller {} is gone: nothing to undo there (z again goes further back)",
+                before.id
+            ),
+        );
+        return;
+    }
     let id = before.id;
     let now = state.controllers.get(id).cloned().unwrap_or(after);
     let mut update = ControllerUpdate::default();
@@ -359,14 +370,11 @@ pub(super) fn guard(
         confirm.details.push(typed_reason(state, id));
         return confirm.require_typed(id.to_string());
     }
-    if !state.controllers.scopes.contains_key(&id) {
-        confirm.awaiting_scopes = Some(id);
-        confirm.details.push(CHECKING.into());
-        let in_flight = state.controllers.scope_req.is_some_and(|(_, i)| i == id);
-        if !in_flight {
-            super::detail::load_scopes(state, id, fx);
-        }
-    }
+    // What is cached may be old (another admin may have added the instance scope): a yes
+    // always waits for a fresh read.
+    confirm.awaiting_scopes = Some(id);
+    confirm.details.push(CHECKING.into());
+    super::detail::load_scopes(state, id, fx);
     confirm
 }
 

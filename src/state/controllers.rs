@@ -277,6 +277,9 @@ fn loaded(state: &mut State, req: ReqId, result: Result<Vec<RunnerController>, A
         Ok(rows) => {
             remote.finish(req, Ok::<_, ApiError>(Vec::new()), now, false);
             state.controllers.set_rows(rows);
+            // Scopes change behind our back too: read them again (the selected row's first).
+            state.controllers.scopes.clear();
+            state.controllers.scopes_unavailable.clear();
             state.clear_flash_starting("Refreshing runner controllers failed");
         }
         Err(e) => {

@@ -206,6 +206,11 @@ pub(super) fn result(state: &mut State, action: &Action, fx: &mut Vec<Effect>) -
                         ),
                     };
                     state.flash(Level::Info, what);
+                    // The cursor follows the token to its new id.
+                    let new_id = token.token.id;
+                    if let Some(d) = state.controllers.detail.as_mut().filter(|d| d.id == *id) {
+                        d.key = Some(RowKey::Token(new_id));
+                    }
                     state.open_dialog(Dialog::Secret {
                         token: Arc::clone(token),
                         rotated: *rotated,

@@ -126,7 +126,8 @@ fn delete_asks_naming_the_controller_and_sends_if_unmodified_since() {
     };
     assert_eq!(c.question, "Delete runner controller 2 \"fleet: arm64\"?");
     assert!(update(&mut s, Action::Answer(false)).is_empty());
-    update(&mut s, Action::Delete);
+    // Asked again: the scopes are read again (the answer to the first read is now old).
+    let asked = update(&mut s, Action::Delete);
     assert!(
         update(&mut s, Action::Answer(true)).is_empty(),
         "waits for the scopes"

@@ -125,3 +125,40 @@ fn typing_a_filter_that_matches_nothing_does_not_lose_the_selection() {
     update(&mut s, Action::Edit(Edit::Backspace));
     assert_eq!(s.controllers.selected, Some(3));
 }
+
+#[test]
+fn a_toggled_row_leaving_the_filter_hands_the_selection_to_the_next_row() {
+    let mut s = state();
+    let fx = s.init();
+    let Effect::LoadControllers { req } = fx[0] else {
+        panic!("load");
+    };
+    let rows = vec![
+        controller(2, S::DryRun, "a"),
+        controller(4, S::DryRun, "b"),
+        controller(6, S::DryRun, "c"),
+        controller(10, S::DryRun, "d"),
+        controller(12, S::Enabled, "e"),
+    ];
+    update(
+        &mut s,
+        Action::ControllersLoaded {
+            req,
+            result: Ok(rows),
+        },
+    );
+    type_filter(&mut s, "dry");
+    update(&mut s, Action::Submit);
+    update(&mut s, Action::Down);
+    update(&mut s, Action::Down); // 6
+    assert_eq!(s.controllers.selected, Some(6));
+    update(&mut s, Action::ToggleDryRun);
+    update(
+        &mut s,
+        Action::ControllerUpdated {
+            id: 6,
+            result: Ok(controller(6, S::Disabled, "c")),
+        },
+    );
+    assert_eq!(s.controllers.selected, Some(10));
+}

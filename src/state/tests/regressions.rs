@@ -300,3 +300,92 @@ fn a_bulk_question_says_how_many_marks_the_filter_hides() {
         c.details
     );
 }
+
+#[test]
+fn a_cached_no_scope_is_read_again_before_enabling() {
+    let mut s = loaded(2);
+    let fx = update(&mut s, Action::Tick { now: t0() });
+    // The background read says: no scope.
+    answer_scopes(&mut s, &fx, crate::domain::Scopes::default());
+    update(&mut s, Action::PickState);
+    update(&mut s, Action::Top);
+    update(&mut s, Action::Down); // enabled
+    let asked = update(&mut s, Action::Submit);
+    assert!(
+        update(&mut s, Action::Answer(true)).is_empty(),
+        "waits for a fresh read"
+    );
+    // Meanwhile another admin added the instance scope.
+    let instance = crate::domain::Scopes {
+        instance: Some(Default::default()),
+        runners: vec![],
+    };
+    assert!(answer_scopes(&mut s, &asked, instance).is_empty());
+    assert!(matches!(&s.dialog, Some(Dialog::Confirm(c)) if c.typed.is_some()));
+}
+
+#[test]
+fn undo_passes_over_controllers_that_are_gone() {
+    let mut s = loaded(2);
+    update(&mut s, Action::ToggleDryRun);
+    update(
+        &mut s,
+        Action::ControllerUpdated {
+            id: 2,
+            result: Ok(controller(2, S::DryRun, "fleet: arm64")),
+        },
+    );
+    update(
+        &mut s,
+        Action::ControllerDeleted {
+            id: 2,
+            result: Ok(()),
+        },
+    );
+    update(&mut s, Action::Undo); // "deleting cannot be undone"
+    update(&mut s, Action::Undo); // the change of 2: gone, passed over
+    assert!(s.dialog.is_none());
+    assert!(s.flash.as_ref().is_some_and(|f| f.text.contains("is gone")));
+    update(&mut s, Action::Undo);
+    assert!(
+        s.flash
+            .as_ref()
+            .is_some_and(|f| f.text.contains("Nothing (more) to undo"))
+    );
+}
+
+#[test]
+fn after_a_rotation_the_cursor_is_on_the_new_token() {
+    let mut s = detail_of_2(); // cursor on token 10
+    update(&mut s, Action::Rotate);
+    update(&mut s, Action::Answer(true));
+    let secret = std::sync::Arc::new(crate::domain::NewToken {
+        token: token(12),
+        secret: secrecy::SecretString::from("glrct-FAKE".to_string()),
+    });
+    let fx = update(
+        &mut s,
+        Action::TokenIssued {
+            id: 2,
+            rotated: Some(10),
+            result: Ok(secret),
+        },
+    );
+    let Some(Effect::LoadTokens { req, .. }) = fx
+        .iter()
+        .find(|e| matches!(e, Effect::LoadTokens { .. }))
+        .cloned()
+    else {
+        panic!("tokens reloaded");
+    };
+    update(
+        &mut s,
+        Action::TokensLoaded {
+            req,
+            id: 2,
+            result: Ok(vec![token(11), token(12)]),
+        },
+    );
+    let d = s.controllers.detail.as_ref().expect("detail");
+    assert!(matches!(d.selected(), Some(DetailRow::Token(t)) if t.id == 12));
+}
