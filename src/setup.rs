@@ -28,6 +28,8 @@ pub enum SetupError {
     Config(#[from] ConfigError),
     #[error("{0}")]
     Client(#[from] ApiError),
+    #[error("{0}")]
+    Context(String),
     #[error("cannot start the embedded simulator: {0}")]
     Simulator(std::io::Error),
 }
@@ -112,12 +114,7 @@ pub fn for_context(
     tx: tokio::sync::mpsc::UnboundedSender<Deprecation>,
     notices: tokio::sync::mpsc::UnboundedReceiver<Deprecation>,
 ) -> Result<Setup, SetupError> {
-    let ctx = cfg
-        .context(Some(name))
-        .map_err(|message| ConfigError::Token {
-            service: "context",
-            message,
-        })?;
+    let ctx = cfg.context(Some(name)).map_err(SetupError::Context)?;
     let opts = cfg.http.options();
     let token = ctx.gitlab.token.resolve("GitLab")?;
     let gitlab = GitLab::new(&ctx.gitlab.url, token, &opts)?.with_notices(tx.clone());

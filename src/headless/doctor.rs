@@ -196,6 +196,7 @@ fn setup_failed(e: &SetupError, list: &mut Checklist) {
             list.push(Status::Fail, &check, message.clone());
         }
         SetupError::Config(e) => list.push(Status::Fail, "config", e.to_string()),
+        SetupError::Context(m) => list.push(Status::Fail, "context", m.clone()),
         SetupError::Client(e) => list.push(Status::Fail, "config", e.to_string()),
         SetupError::Simulator(_) => list.push(Status::Fail, "demo", e.to_string()),
     }

@@ -29,7 +29,11 @@ fn hidden_note(state: &State, ids: &[i64]) -> Option<String> {
         .iter()
         .filter(|id| !state.controllers.is_visible(**id))
         .count();
-    (hidden > 0).then(|| format!("{hidden} of them are hidden by the filter."))
+    match hidden {
+        0 => None,
+        1 => Some("1 of them is hidden by the filter.".into()),
+        n => Some(format!("{n} of them are hidden by the filter.")),
+    }
 }
 
 fn listed<T>(items: &[T], line: impl Fn(&T) -> String) -> Vec<String> {
@@ -71,6 +75,10 @@ pub(super) fn propose_state(
     ids: Vec<i64>,
     to: ControllerState,
 ) -> Option<Dialog> {
+    let already = ids
+        .iter()
+        .filter(|id| state.controllers.get(**id).is_some_and(|c| c.state == to))
+        .count();
     let rows: Vec<_> = ids
         .iter()
         .filter_map(|id| state.controllers.get(*id).cloned())
@@ -89,6 +97,9 @@ pub(super) fn propose_state(
         format!("{}: {}", label(c), preview::change(&c.state, &to))
     });
     details.extend(hidden);
+    if already > 0 {
+        details.push(format!("{already} marked already {to}: left out."));
+    }
     if to == ControllerState::Enabled {
         details.push(
             "Their admit/reject decisions will be enforced: rejected jobs fail with job_router_failure."

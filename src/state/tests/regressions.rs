@@ -295,7 +295,7 @@ fn a_bulk_question_says_how_many_marks_the_filter_hides() {
     assert!(
         c.details
             .iter()
-            .any(|d| d == "1 of them are hidden by the filter."),
+            .any(|d| d == "1 of them is hidden by the filter."),
         "{:?}",
         c.details
     );
