@@ -281,3 +281,52 @@ fn a_failed_request_is_dismissed_with_ctrl_d() {
     assert!(s.bookings.requests.is_empty());
     assert!(s.dialog.is_none(), "a local row needs no question");
 }
+
+#[test]
+fn an_older_sessions_answer_is_dropped_latest_wins() {
+    let mut s = bookings_loaded();
+    s.focus = Pane::Bookings;
+    let reqs: Vec<_> = [
+        update(&mut s, Action::Refresh),
+        update(&mut s, Action::Refresh),
+    ]
+    .iter()
+    .map(|fx| {
+        fx.iter()
+            .find_map(|e| match e {
+                Effect::LoadSessions { req } => Some(*req),
+                _ => None,
+            })
+            .expect("sessions load")
+    })
+    .collect();
+    let (old, new) = (reqs[0], reqs[1]);
+    let stale = vec![session("77", SessionState::Active, 30, None)];
+    update(
+        &mut s,
+        Action::SessionsLoaded {
+            req: old,
+            result: Ok(stale),
+        },
+    );
+    assert!(
+        s.bookings.rows(s.now).iter().all(|r| r.key() != "77"),
+        "dropped"
+    );
+    let fresh = vec![session("88", SessionState::Active, 30, None)];
+    update(
+        &mut s,
+        Action::SessionsLoaded {
+            req: new,
+            result: Ok(fresh),
+        },
+    );
+    assert_eq!(
+        s.bookings
+            .rows(s.now)
+            .iter()
+            .map(|r| r.key())
+            .collect::<Vec<_>>(),
+        vec!["88"]
+    );
+}
