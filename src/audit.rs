@@ -169,6 +169,16 @@ impl AuditLog {
     }
 }
 
+/// Who the token belongs to, for `user` (asked once per run by the caller).
+pub async fn acting_user(gitlab: &crate::api::GitLab) -> Option<String> {
+    gitlab
+        .current_user()
+        .await
+        .ok()
+        .map(|u| u.username)
+        .filter(|u| !u.is_empty())
+}
+
 /// The path a veHaaS session call went to (its configured template filled in).
 pub fn session_path(template: &str, id: &str) -> String {
     template.replace("{id}", id).replace("{job_id}", id)

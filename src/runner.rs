@@ -48,7 +48,7 @@ impl Runner {
 
     async fn user(&self) -> Option<String> {
         self.user
-            .get_or_init(|| async { self.gitlab.current_user().await.ok().map(|u| u.username) })
+            .get_or_init(|| audit::acting_user(&self.gitlab))
             .await
             .clone()
     }

@@ -98,14 +98,7 @@ impl<'a> Auditor<'a> {
 
     async fn user(&self) -> Option<String> {
         self.user
-            .get_or_init(|| async {
-                self.gitlab
-                    .current_user()
-                    .await
-                    .ok()
-                    .map(|u| u.username)
-                    .filter(|u| !u.is_empty())
-            })
+            .get_or_init(|| crate::audit::acting_user(self.gitlab))
             .await
             .clone()
     }

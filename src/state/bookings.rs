@@ -132,8 +132,7 @@ impl Bookings {
 
     /// Requests not yet visible as a session: in flight, failed, or finished before the session
     /// list caught up.
-    fn visible_requests(&self, now: Timestamp) -> impl Iterator<Item = &PendingRequest> {
-        let _ = now;
+    fn visible_requests(&self) -> impl Iterator<Item = &PendingRequest> {
         // Once its session is in the list (current, or since released) the session row says
         // it all.
         self.requests.iter().filter(move |r| {
@@ -145,7 +144,7 @@ impl Bookings {
 
     /// Requests, then current sessions by end, that pass the filter.
     pub fn rows(&self, now: Timestamp) -> Vec<Row<'_>> {
-        self.visible_requests(now)
+        self.visible_requests()
             .map(Row::Request)
             .chain(self.current(now).map(Row::Session))
             .filter(|r| self.filter.as_ref().is_none_or(|f| f.keeps(&r.haystack())))

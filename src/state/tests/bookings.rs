@@ -103,18 +103,7 @@ fn poll_backoff_grows_from_about_one_second_to_ten() {
 #[test]
 fn failed_job_is_shown_failed_and_not_polled_again() {
     let mut s = bookings_loaded();
-    let fx = submit_request(&mut s, "10m");
-    let [Effect::RequestRunner { local_id, .. }] = &fx[..] else {
-        panic!("POST");
-    };
-    let local_id = *local_id;
-    update(
-        &mut s,
-        Action::RunnerRequested {
-            local_id,
-            result: Ok(job(JobState::Queued, None)),
-        },
-    );
+    let local_id = accepted_request(&mut s);
     let fx = update(
         &mut s,
         Action::JobPolled {
@@ -212,32 +201,8 @@ fn extend_conflict_shows_the_servers_reason() {
 #[test]
 fn a_finished_request_leaves_the_pane_once_its_session_is_known_even_released() {
     let mut s = bookings_loaded();
-    let fx = submit_request(&mut s, "10m");
-    let [Effect::RequestRunner { local_id, .. }] = &fx[..] else {
-        panic!("POST");
-    };
-    let local_id = *local_id;
-    update(
-        &mut s,
-        Action::RunnerRequested {
-            local_id,
-            result: Ok(job(JobState::Queued, None)),
-        },
-    );
-    let fx = update(
-        &mut s,
-        Action::JobPolled {
-            local_id,
-            result: Ok(job(JobState::Finished, Some("vehaas-hil-9"))),
-        },
-    );
-    let Some(Effect::LoadSessions { req }) = fx
-        .iter()
-        .find(|e| matches!(e, Effect::LoadSessions { .. }))
-        .cloned()
-    else {
-        panic!("refresh");
-    };
+    let local_id = accepted_request(&mut s);
+    let req = finish_request(&mut s, local_id, "vehaas-hil-9");
     let released = session("9", SessionState::Released, -1, None);
     update(
         &mut s,

@@ -234,3 +234,37 @@ pub fn refresh(s: &mut State) -> crate::effect::ReqId {
         })
         .expect("a refresh loads the controllers")
 }
+
+/// Requests a runner for 10 minutes and has veHaaS accept it; returns the request's local id.
+pub fn accepted_request(s: &mut State) -> u64 {
+    let fx = submit_request(s, "10m");
+    let [Effect::RequestRunner { local_id, .. }] = &fx[..] else {
+        panic!("one POST: {fx:?}");
+    };
+    let local_id = *local_id;
+    update(
+        s,
+        Action::RunnerRequested {
+            local_id,
+            result: Ok(job(JobState::Queued, None)),
+        },
+    );
+    local_id
+}
+
+/// The job finishes with `tag`; returns the sessions request that follows.
+pub fn finish_request(s: &mut State, local_id: u64, tag: &str) -> crate::effect::ReqId {
+    let fx = update(
+        s,
+        Action::JobPolled {
+            local_id,
+            result: Ok(job(JobState::Finished, Some(tag))),
+        },
+    );
+    fx.iter()
+        .find_map(|e| match e {
+            Effect::LoadSessions { req } => Some(*req),
+            _ => None,
+        })
+        .expect("sessions refreshed")
+}

@@ -5,32 +5,8 @@ use super::*;
 #[test]
 fn a_finished_request_hands_the_selection_to_its_session() {
     let mut s = bookings_loaded();
-    let fx = submit_request(&mut s, "10m");
-    let [Effect::RequestRunner { local_id, .. }] = &fx[..] else {
-        panic!("POST");
-    };
-    let local_id = *local_id;
-    update(
-        &mut s,
-        Action::RunnerRequested {
-            local_id,
-            result: Ok(job(JobState::Queued, None)),
-        },
-    );
-    let fx = update(
-        &mut s,
-        Action::JobPolled {
-            local_id,
-            result: Ok(job(JobState::Finished, Some("vehaas-hil-9"))),
-        },
-    );
-    let Some(Effect::LoadSessions { req }) = fx
-        .iter()
-        .find(|e| matches!(e, Effect::LoadSessions { .. }))
-        .cloned()
-    else {
-        panic!("sessions refreshed");
-    };
+    let local_id = accepted_request(&mut s);
+    let req = finish_request(&mut s, local_id, "vehaas-hil-9");
     let mut sessions = vec![session("1", SessionState::Active, 20, Some("vehaas-1"))];
     sessions.push(session("9", SessionState::Active, 10, Some("vehaas-hil-9")));
     update(
