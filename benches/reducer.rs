@@ -7,9 +7,9 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use runnerdeck::action::Action;
-use runnerdeck::domain::{ControllerState, RunnerController, Timestamp};
-use runnerdeck::effect::{Effect, ReqId};
+use runnerdeck::domain::{ControllerId, ControllerState, RunnerController, Timestamp};
+use runnerdeck::effect::{Effect, Load, ReqId};
+use runnerdeck::msg::{Intent, Msg, Outcome};
 use runnerdeck::state::{Context, Settings, State, update};
 
 fn t0() -> Timestamp {
@@ -19,15 +19,15 @@ fn t0() -> Timestamp {
 fn controllers(n: usize) -> Vec<RunnerController> {
     (1..=n as i64)
         .map(|id| RunnerController {
-            id,
+            id: ControllerId(id),
             description: (id % 7 != 0).then(|| format!("fleet controller {id}: admission guard")),
             state: match id % 3 {
                 0 => ControllerState::Enabled,
                 1 => ControllerState::Disabled,
                 _ => ControllerState::DryRun,
             },
-            created_at: Some(t0()),
-            updated_at: Some(t0()),
+            created_at: Some(t0().into()),
+            updated_at: Some(t0().into()),
             connected: None,
         })
         .collect()
@@ -47,7 +47,7 @@ fn fresh_state() -> State {
 fn load_request(fx: Vec<Effect>) -> ReqId {
     fx.into_iter()
         .find_map(|e| match e {
-            Effect::LoadControllers { req } => Some(req),
+            Effect::Load(Load::Controllers { req }) => Some(req),
             _ => None,
         })
         .expect("a controllers load was asked for")
@@ -59,12 +59,12 @@ fn loaded(n: usize) -> State {
     let req = load_request(state.init());
     update(
         &mut state,
-        Action::ControllersLoaded {
+        Outcome::ControllersLoaded {
             req,
             result: Ok(controllers(n)),
         },
     );
-    state.controllers.selected = Some((n as i64 + 1) / 2);
+    state.controllers.selected = Some(ControllerId((n as i64 + 1) / 2));
     state
 }
 
@@ -75,11 +75,11 @@ fn bench_navigation(c: &mut Criterion) {
     group.throughput(Throughput::Elements(2));
     group.bench_function("down_up/100000", |b| {
         b.iter(|| {
-            black_box(update(&mut state, Action::Down));
-            black_box(update(&mut state, Action::Up));
+            black_box(update(&mut state, Intent::Down));
+            black_box(update(&mut state, Intent::Up));
         })
     });
-    assert_eq!(state.controllers.selected, Some(50_000));
+    assert_eq!(state.controllers.selected, Some(ControllerId(50_000)));
     group.finish();
 }
 
@@ -94,18 +94,18 @@ fn bench_loaded(c: &mut Criterion) {
             || {
                 // Not timed: a refresh in flight and the server's answer ready.
                 let mut state = base.clone();
-                let req = load_request(update(&mut state, Action::Refresh));
+                let req = load_request(update(&mut state, Intent::Refresh));
                 (state, req, fresh.clone())
             },
             |(mut state, req, rows)| {
                 black_box(update(
                     &mut state,
-                    Action::ControllersLoaded {
+                    Outcome::ControllersLoaded {
                         req,
                         result: Ok(rows),
                     },
                 ));
-                debug_assert_eq!(state.controllers.selected, Some(5_000));
+                debug_assert_eq!(state.controllers.selected, Some(ControllerId(5_000)));
                 state
             },
             BatchSize::LargeInput,
@@ -123,7 +123,7 @@ fn bench_tick(c: &mut Criterion) {
     group.bench_function("100000", |b| {
         b.iter(|| {
             now = now.checked_add(step).expect("time moves on");
-            black_box(update(&mut state, Action::Tick { now }))
+            black_box(update(&mut state, Msg::Tick { now }))
         })
     });
     group.finish();

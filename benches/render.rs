@@ -10,9 +10,9 @@ use std::time::Duration;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use runnerdeck::action::Action;
-use runnerdeck::domain::{ControllerState, RunnerController, Timestamp};
-use runnerdeck::effect::Effect;
+use runnerdeck::domain::{ControllerId, ControllerState, RunnerController, Timestamp};
+use runnerdeck::effect::{Effect, Load};
+use runnerdeck::msg::{Intent, Outcome};
 use runnerdeck::state::{Context, Settings, State, update};
 use runnerdeck::ui::{View, render};
 
@@ -23,7 +23,7 @@ fn t0() -> Timestamp {
 fn controllers(n: usize) -> Vec<RunnerController> {
     (1..=n as i64)
         .map(|id| RunnerController {
-            id,
+            id: ControllerId(id),
             description: (id % 7 != 0).then(|| format!("fleet controller {id}: admission guard")),
             state: match id % 4 {
                 0 => ControllerState::Enabled,
@@ -31,8 +31,8 @@ fn controllers(n: usize) -> Vec<RunnerController> {
                 2 => ControllerState::DryRun,
                 _ => ControllerState::Other("paused".into()),
             },
-            created_at: Some(t0()),
-            updated_at: Some(t0()),
+            created_at: Some(t0().into()),
+            updated_at: Some(t0().into()),
             connected: None,
         })
         .collect()
@@ -51,18 +51,18 @@ fn loaded(n: usize) -> State {
         .init()
         .into_iter()
         .find_map(|fx| match fx {
-            Effect::LoadControllers { req } => Some(req),
+            Effect::Load(Load::Controllers { req }) => Some(req),
             _ => None,
         })
         .expect("init loads the controllers");
     update(
         &mut state,
-        Action::ControllersLoaded {
+        Outcome::ControllersLoaded {
             req,
             result: Ok(controllers(n)),
         },
     );
-    state.controllers.selected = Some((n as i64 + 1) / 2);
+    state.controllers.selected = Some(ControllerId((n as i64 + 1) / 2));
     state
 }
 
@@ -90,7 +90,7 @@ fn bench_dialog(c: &mut Criterion) {
     let n = 100_000;
     let mut state = loaded(n);
     // ctrl-d on the selected controller: the delete confirmation over the table.
-    update(&mut state, Action::Delete);
+    update(&mut state, Intent::Delete);
     assert!(state.dialog.is_some(), "the delete confirmation is open");
     let mut view = View::default();
     let mut terminal = Terminal::new(TestBackend::new(140, 40)).expect("a test terminal");

@@ -1,20 +1,23 @@
-//! The event loop: terminal events, effect results and a slow tick in one `select!`; every ready
-//! event is reduced before a single draw, and nothing is drawn when nothing changed.
+//! The event loop: terminal events (read by their own task into a channel, so a burst of typed
+//! or pasted keys is never left waiting for the next one), outcomes, a slow tick and context
+//! switches in one `select!`; every ready message is reduced before a single draw, and nothing
+//! is drawn when nothing changed.
 
 use std::io::Write;
+use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine;
 use crossterm::event::{Event, EventStream};
-use futures::{FutureExt, StreamExt};
+use futures::StreamExt;
 use jiff::Timestamp;
 use ratatui::DefaultTerminal;
 use tokio::sync::mpsc;
 
-use crate::action::Action;
 use crate::effect::Effect;
-use crate::keymap;
-use crate::runner::Runner;
+use crate::executor::Executor;
+use crate::msg::{Msg, Outcome};
+use crate::ops::{Auditor, Ops, Source};
 use crate::setup::Setup;
 use crate::state::{self, State};
 use crate::ui::{self, View};
@@ -22,63 +25,79 @@ use crate::ui::{self, View};
 /// About 4 Hz: spinner frames, countdowns, flash expiry and auto-refresh all hang off it.
 const TICK: Duration = Duration::from_millis(250);
 
-enum Incoming {
-    Terminal(Event),
-    Action(Action),
-}
-
-/// The clients of one context and the channel their results come back on. Switching context
+/// The clients of one context and the channel their outcomes come back on. Switching context
 /// drops it whole: answers still on their way from the old instance go nowhere.
 struct Connection {
-    runner: Runner,
-    rx: mpsc::UnboundedReceiver<Action>,
+    executor: Executor,
+    rx: mpsc::UnboundedReceiver<Outcome>,
 }
 
 impl Connection {
     fn open(
-        gitlab: crate::api::GitLab,
-        vehaas: Option<crate::api::Vehaas>,
-        mut notices: mpsc::UnboundedReceiver<crate::domain::Deprecation>,
+        gitlab: Arc<crate::api::GitLab>,
+        vehaas: Option<Arc<crate::api::Vehaas>>,
+        notices: mpsc::UnboundedReceiver<crate::domain::Deprecation>,
         demo: bool,
     ) -> Self {
         let (tx, rx) = mpsc::unbounded_channel();
-        let forward = tx.clone();
-        tokio::spawn(async move {
-            while let Some(d) = notices.recv().await {
-                tracing::warn!(api = %d.api, endpoint = %d.endpoint, sunset = ?d.sunset, "deprecation notice");
-                if forward.send(Action::Deprecated(d)).is_err() {
-                    break;
-                }
-            }
-        });
-        let runner = Runner::new(gitlab, vehaas, crate::audit::AuditLog::for_run(demo), tx);
-        runner.warm_up();
-        Self { runner, rx }
+        forward_notices(notices, tx.clone());
+        let auditor = Auditor::new(
+            crate::audit::AuditLog::for_run(demo),
+            Source::Tui,
+            Arc::clone(&gitlab),
+            |e| tracing::error!("{e}"),
+        );
+        let ops = Ops::new(gitlab, vehaas, auditor);
+        let executor = Executor::new(ops, tx);
+        executor.warm_up();
+        Self { executor, rx }
     }
 }
 
+fn forward_notices(
+    mut notices: mpsc::UnboundedReceiver<crate::domain::Deprecation>,
+    tx: mpsc::UnboundedSender<Outcome>,
+) {
+    tokio::spawn(async move {
+        while let Some(d) = notices.recv().await {
+            tracing::warn!(api = %d.api, endpoint = %d.endpoint, sunset = ?d.sunset, "deprecation notice");
+            if tx.send(Outcome::Deprecated(d)).is_err() {
+                break;
+            }
+        }
+    });
+}
+
 /// What `:ctx NAME` needs: the configuration and whether `--read-only` was given.
+#[derive(Clone)]
 struct Switcher {
-    config: Option<crate::config::Config>,
+    config: Option<Arc<crate::config::Config>>,
     forced_read_only: bool,
 }
 
+/// A context opened off the event loop (a `token_command` may take its time).
+type Switched = (String, Result<(Setup, Vec<String>), String>);
+
 impl Switcher {
-    fn switch(&self, name: &str) -> Result<(Connection, State), String> {
-        let Some(cfg) = &self.config else {
-            return Err("the demo has no other context".into());
-        };
-        let (tx, notices) = mpsc::unbounded_channel();
-        let setup = crate::setup::for_context(cfg, name, self.forced_read_only, tx, notices)
-            .map_err(|e| e.to_string())?;
-        let conn = Connection::open(setup.gitlab, setup.vehaas, setup.notices, false);
-        let state = State::new(Timestamp::now(), setup.context, setup.settings);
-        Ok((conn, state))
+    fn start(&self, name: String, done: mpsc::UnboundedSender<Switched>) {
+        let this = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let result = match &this.config {
+                None => Err("the demo has no other context".to_string()),
+                Some(cfg) => crate::setup::for_context(cfg, &name, this.forced_read_only)
+                    .map_err(|e| e.to_string()),
+            };
+            let _ = done.send((name, result));
+        });
     }
 }
 
 /// Runs the TUI until the user quits. The terminal is restored on return and on panic.
-pub async fn run(setup: Setup, forced_read_only: bool) -> std::io::Result<()> {
+pub async fn run(
+    setup: Setup,
+    warnings: Vec<String>,
+    forced_read_only: bool,
+) -> std::io::Result<()> {
     let Setup {
         gitlab,
         vehaas,
@@ -89,16 +108,45 @@ pub async fn run(setup: Setup, forced_read_only: bool) -> std::io::Result<()> {
         config,
     } = setup;
     let conn = Connection::open(gitlab, vehaas, notices, context.demo);
-    let state = State::new(Timestamp::now(), context, settings);
+    let mut state = State::new(Timestamp::now(), context, settings);
+    for w in warnings {
+        state.flash(state::Note::ConfigWarning(w));
+    }
     let switcher = Switcher {
-        config,
+        config: config.map(Arc::new),
         forced_read_only,
     };
     let mut terminal = ratatui::init();
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableBracketedPaste);
     let result = event_loop(&mut terminal, state, conn, &switcher).await;
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableBracketedPaste);
     ratatui::restore();
     drop(simulator);
     result
+}
+
+/// Reads terminal events on their own task: its waker is a real one, so keys that arrive in
+/// a burst are delivered as they come.
+fn terminal_events() -> mpsc::UnboundedReceiver<std::io::Result<Event>> {
+    let (tx, rx) = mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        let mut events = EventStream::new();
+        while let Some(ev) = events.next().await {
+            if tx.send(ev).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+fn to_msg(state: &State, ev: Event) -> Option<Msg> {
+    match ev {
+        Event::Key(k) => state.settings.keys.map(state, k).map(Msg::Intent),
+        Event::Paste(text) => Some(Msg::Intent(crate::msg::Intent::Paste(text))),
+        Event::Resize(..) => Some(Msg::Resize),
+        _ => None,
+    }
 }
 
 async fn event_loop(
@@ -107,13 +155,14 @@ async fn event_loop(
     mut conn: Connection,
     switcher: &Switcher,
 ) -> std::io::Result<()> {
-    let mut events = EventStream::new();
+    let mut events = terminal_events();
+    let (switch_tx, mut switch_rx) = mpsc::unbounded_channel::<Switched>();
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut view = View::default();
     let mut logged = 0u64;
     for fx in state.init() {
-        perform(&conn.runner, fx)?;
+        perform(&mut conn, fx, switcher, &switch_tx)?;
     }
     loop {
         log_history(&state, &mut logged);
@@ -121,85 +170,117 @@ async fn event_loop(
             terminal.draw(|f| ui::render(&state, &mut view, f))?;
             state.dirty = false;
         }
-        let first = tokio::select! {
-            ev = events.next() => match ev {
-                Some(Ok(ev)) => Incoming::Terminal(ev),
+        let mut batch: Vec<Msg> = Vec::new();
+        tokio::select! {
+            ev = events.recv() => match ev {
+                Some(Ok(ev)) => batch.extend(to_msg(&state, ev)),
                 Some(Err(e)) => return Err(e),
                 None => return Ok(()),
             },
-            Some(a) = conn.rx.recv() => Incoming::Action(a),
-            _ = tick.tick() => Incoming::Action(Action::Tick { now: Timestamp::now() }),
-        };
-        let mut batch = vec![first];
-        // Drain everything already waiting, then draw once.
-        while let Ok(a) = conn.rx.try_recv() {
-            batch.push(Incoming::Action(a));
-        }
-        while let Some(Some(Ok(ev))) = events.next().now_or_never() {
-            batch.push(Incoming::Terminal(ev));
-        }
-        let mut switch_to = None;
-        for item in batch {
-            let action = match item {
-                Incoming::Action(a) => Some(a),
-                Incoming::Terminal(Event::Key(k)) => keymap::map(&state, k),
-                Incoming::Terminal(Event::Resize(..)) => Some(Action::Resize),
-                Incoming::Terminal(_) => None,
-            };
-            let Some(action) = action else { continue };
-            for fx in state::update(&mut state, action) {
-                match fx {
-                    Effect::SwitchContext { name } => switch_to = Some(name),
-                    fx => perform(&conn.runner, fx)?,
-                }
+            Some(o) = conn.rx.recv() => batch.push(Msg::Outcome(o)),
+            Some((name, result)) = switch_rx.recv() => {
+                switch(&mut state, &mut conn, &mut view, name, result, switcher, &switch_tx)?;
+                continue;
             }
+            _ = tick.tick() => batch.push(Msg::Tick { now: Timestamp::now() }),
+        };
+        // Drain everything already waiting, then draw once. Keys are mapped one by one, as
+        // each may change the mode the next one is read in.
+        while let Ok(o) = conn.rx.try_recv() {
+            batch.push(Msg::Outcome(o));
+        }
+        for msg in batch {
+            reduce(&mut state, msg, &mut conn, switcher, &switch_tx)?;
             if state.quit {
                 return Ok(());
             }
         }
-        if let Some(name) = switch_to {
-            match switcher.switch(&name) {
-                Ok((new_conn, mut new_state)) => {
-                    conn = new_conn;
-                    new_state.flash(state::Level::Info, format!("Now on context {name}"));
-                    state = new_state;
-                    view = View::default();
-                    for fx in state.init() {
-                        perform(&conn.runner, fx)?;
-                    }
-                }
-                Err(e) => {
-                    state.flash(state::Level::Error, format!("Cannot switch to {name}: {e}"));
-                }
+        while let Ok(ev) = events.try_recv() {
+            let Some(msg) = to_msg(&state, ev?) else {
+                continue;
+            };
+            reduce(&mut state, msg, &mut conn, switcher, &switch_tx)?;
+            if state.quit {
+                return Ok(());
             }
         }
     }
 }
 
-/// Every flash (results and errors, in the words the user saw) also goes to the log file.
+fn reduce(
+    state: &mut State,
+    msg: Msg,
+    conn: &mut Connection,
+    switcher: &Switcher,
+    switch_tx: &mpsc::UnboundedSender<Switched>,
+) -> std::io::Result<()> {
+    for fx in state::update(state, msg) {
+        perform(conn, fx, switcher, switch_tx)?;
+    }
+    Ok(())
+}
+
+/// A context switch came back: on success a fresh state (keeping the flash history and its
+/// numbering) on the new clients; either way an outcome says how it went.
+fn switch(
+    state: &mut State,
+    conn: &mut Connection,
+    view: &mut View,
+    name: String,
+    result: Result<(Setup, Vec<String>), String>,
+    switcher: &Switcher,
+    switch_tx: &mpsc::UnboundedSender<Switched>,
+) -> std::io::Result<()> {
+    let outcome = match result {
+        Ok((setup, warnings)) => {
+            *conn = Connection::open(setup.gitlab, setup.vehaas, setup.notices, false);
+            *state = state.successor(setup.context, setup.settings);
+            *view = View::default();
+            for fx in state.init() {
+                perform(conn, fx, switcher, switch_tx)?;
+            }
+            Outcome::ContextSwitched {
+                name,
+                warnings: Arc::new(warnings),
+            }
+        }
+        Err(error) => Outcome::ContextFailed { name, error },
+    };
+    reduce(state, Msg::Outcome(outcome), conn, switcher, switch_tx)
+}
+
+/// Every flash (in the words the user saw) also goes to the log file, once.
 fn log_history(state: &State, logged: &mut u64) {
     let since = *logged;
     for h in state.history.iter().filter(|h| h.seq > since) {
-        match h.level {
-            state::Level::Info => tracing::info!("{}", h.text),
-            state::Level::Warn => tracing::warn!("{}", h.text),
-            state::Level::Error => tracing::error!("{}", h.text),
+        let text = ui::words::note(&h.note, &state.context.tz);
+        match h.note.level() {
+            state::Level::Info | state::Level::Progress => tracing::info!("{text}"),
+            state::Level::Warn => tracing::warn!("{text}"),
+            state::Level::Error => tracing::error!("{text}"),
         }
         *logged = h.seq;
     }
 }
 
-fn perform(runner: &Runner, effect: Effect) -> std::io::Result<()> {
+fn perform(
+    conn: &mut Connection,
+    effect: Effect,
+    switcher: &Switcher,
+    switch_tx: &mpsc::UnboundedSender<Switched>,
+) -> std::io::Result<()> {
     match effect {
         Effect::Copy { text } => copy_osc52(&text),
-        // Handled by the loop, which owns the connection.
-        Effect::SwitchContext { .. } => Ok(()),
+        Effect::SwitchContext { name } => {
+            switcher.start(name, switch_tx.clone());
+            Ok(())
+        }
         Effect::CopySecret { token } => {
             use secrecy::ExposeSecret;
             copy_osc52(token.0.secret.expose_secret())
         }
         other => {
-            runner.run(other);
+            conn.executor.run(other);
             Ok(())
         }
     }

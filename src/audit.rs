@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
-use crate::api::{ApiError, Meta};
 use crate::domain::{ControllerToken, NewToken};
 
 /// File name of the log inside the state dir.
@@ -17,9 +16,14 @@ pub const FILE_NAME: &str = "audit.jsonl";
 pub struct AuditEntry {
     /// RFC 3339, UTC.
     pub time: String,
-    /// The GitLab address, or the veHaaS address for booking changes.
-    pub gitlab_url: String,
-    /// The acting user (GitLab `GET /user` username), when known.
+    /// `gitlab` or `vehaas`: which server the change went to.
+    #[serde(default = "gitlab_service")]
+    pub service: String,
+    /// That server's address (older entries called it `gitlab_url`).
+    #[serde(alias = "gitlab_url")]
+    pub url: String,
+    /// The acting user (GitLab `GET /user` username) for GitLab changes, when known; veHaaS
+    /// does not say who a token belongs to.
     pub user: Option<String>,
     /// `PUT`, `POST`, `DELETE`, `PATCH`.
     pub method: String,
@@ -37,6 +41,10 @@ pub struct AuditEntry {
     pub error: Option<String>,
 }
 
+fn gitlab_service() -> String {
+    "gitlab".into()
+}
+
 impl AuditEntry {
     /// The current time as an entry wants it (RFC 3339, UTC, milliseconds).
     pub fn now() -> String {
@@ -47,53 +55,13 @@ impl AuditEntry {
     }
 }
 
-/// One mutation as the caller knows it before the answer.
-#[derive(Debug, Clone)]
-pub struct Change {
-    /// The GitLab or veHaaS address.
-    pub url: String,
-    pub method: &'static str,
-    pub path: String,
-    pub before: Option<Value>,
-    pub after: Option<Value>,
-}
-
-impl AuditEntry {
-    /// The entry for `change` and its outcome. The caller decides `after`: the answer on
-    /// success, or what was asked when an unclear failure leaves the outcome open.
-    pub fn of(
-        change: Change,
-        user: Option<String>,
-        source: &str,
-        outcome: Result<&Meta, &ApiError>,
-    ) -> Self {
-        let (status, request_id, error) = match outcome {
-            Ok(meta) => (meta.status, meta.request_id.clone(), None),
-            Err(e) => (e.status().unwrap_or(0), None, Some(e.to_string())),
-        };
-        Self {
-            time: Self::now(),
-            gitlab_url: change.url,
-            user,
-            method: change.method.to_string(),
-            path: change.path,
-            before: change.before,
-            after: change.after,
-            status,
-            request_id,
-            source: source.to_string(),
-            error,
-        }
-    }
-}
-
 /// A token as the audit log may show it: never its secret.
 pub fn token_value(t: &ControllerToken) -> Value {
     json!({
         "id": t.id,
         "runner_controller_id": t.runner_controller_id,
         "description": t.description,
-        "created_at": t.created_at.map(|c| c.to_string()),
+        "created_at": t.created_at.as_ref().map(|c| c.to_string()),
     })
 }
 
@@ -169,21 +137,6 @@ impl AuditLog {
     }
 }
 
-/// Who the token belongs to, for `user` (asked once per run by the caller).
-pub async fn acting_user(gitlab: &crate::api::GitLab) -> Option<String> {
-    gitlab
-        .current_user()
-        .await
-        .ok()
-        .map(|u| u.username)
-        .filter(|u| !u.is_empty())
-}
-
-/// The path a veHaaS session call went to (its configured template filled in).
-pub fn session_path(template: &str, id: &str) -> String {
-    template.replace("{id}", id).replace("{job_id}", id)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -192,7 +145,8 @@ mod tests {
     fn entry(n: u16) -> AuditEntry {
         AuditEntry {
             time: AuditEntry::now(),
-            gitlab_url: "https://gitlab.example.com".into(),
+            service: "gitlab".into(),
+            url: "https://gitlab.example.com".into(),
             user: Some("root".into()),
             method: "PUT".into(),
             path: format!("/api/v4/runner_controllers/{n}"),
@@ -260,6 +214,16 @@ mod tests {
     }
 
     #[test]
+    fn older_entries_still_read() {
+        let old = r#"{"time":"2026-11-01T10:00:00Z","gitlab_url":"https://g","user":"root","method":"PUT","path":"/api/v4/runner_controllers/1","before":null,"after":null,"status":200,"request_id":null,"source":"tui","error":null}"#;
+        let e: AuditEntry = serde_json::from_str(old).expect("old shape");
+        assert_eq!(
+            (e.service.as_str(), e.url.as_str()),
+            ("gitlab", "https://g")
+        );
+    }
+
+    #[test]
     fn time_is_rfc3339_utc() {
         let t = AuditEntry::now();
         assert!(t.ends_with('Z'), "{t}");
@@ -271,12 +235,12 @@ mod tests {
         let created: jiff::Timestamp = "2026-01-05T10:20:30.123Z".parse().expect("time");
         let new = NewToken {
             token: ControllerToken {
-                id: 42,
-                runner_controller_id: 7,
+                id: crate::domain::TokenId(42),
+                runner_controller_id: crate::domain::ControllerId(7),
                 description: Some("ci".into()),
                 last_used_at: None,
-                created_at: Some(created),
-                updated_at: Some(created),
+                created_at: Some(created.into()),
+                updated_at: Some(created.into()),
             },
             secret: SecretString::from("glrct-s3cr3tS3CR3Ts3cr3t"),
         };

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use clap::{ArgGroup, Parser, Subcommand, ValueEnum};
 
-use crate::domain::ControllerState;
+use crate::domain::{ControllerId, ControllerState, JobId, RunnerId, SessionId, TokenId};
 use crate::duration::{self, DurationError};
 
 #[derive(Debug, Parser)]
@@ -113,7 +113,7 @@ pub enum RcCommand {
     },
     /// Show one runner controller (with `connected` on GitLab 18.10+).
     Get {
-        id: i64,
+        id: ControllerId,
         #[command(flatten)]
         out: OutputArg,
     },
@@ -134,7 +134,7 @@ pub enum RcCommand {
             .args(["description", "clear_description", "state"])
     ))]
     Update {
-        id: i64,
+        id: ControllerId,
         #[arg(long, value_name = "TEXT", conflicts_with = "clear_description")]
         description: Option<String>,
         /// Remove the description (sends `null`).
@@ -150,7 +150,7 @@ pub enum RcCommand {
     },
     /// Delete a runner controller with its tokens and scopes (needs --yes).
     Delete {
-        id: i64,
+        id: ControllerId,
         #[command(flatten)]
         yes: YesArg,
         #[command(flatten)]
@@ -168,13 +168,13 @@ pub enum RcCommand {
 pub enum TokenCommand {
     /// List the active tokens of a controller.
     List {
-        id: i64,
+        id: ControllerId,
         #[command(flatten)]
         out: OutputArg,
     },
     /// Create a token; its secret is printed once and can never be shown again.
     Create {
-        id: i64,
+        id: ControllerId,
         #[arg(long, value_name = "TEXT")]
         description: Option<String>,
         #[command(flatten)]
@@ -183,8 +183,8 @@ pub enum TokenCommand {
     /// Rotate a token: the old one is revoked, the new one (new id) is printed once.
     /// Rotate a token: a new one (new id) replaces it at once (needs --yes).
     Rotate {
-        id: i64,
-        token_id: i64,
+        id: ControllerId,
+        token_id: TokenId,
         #[command(flatten)]
         yes: YesArg,
         #[command(flatten)]
@@ -192,8 +192,8 @@ pub enum TokenCommand {
     },
     /// Revoke a token (needs --yes).
     Revoke {
-        id: i64,
-        token_id: i64,
+        id: ControllerId,
+        token_id: TokenId,
         #[command(flatten)]
         yes: YesArg,
         #[command(flatten)]
@@ -210,30 +210,36 @@ pub struct ScopeTarget {
     pub instance: bool,
     /// A runner scope: the controller sees jobs of this instance-type runner (GitLab 18.10+).
     #[arg(long, value_name = "RUNNER_ID")]
-    pub runner: Option<i64>,
+    pub runner: Option<RunnerId>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum ScopeCommand {
     /// Show the scopes of a controller.
     List {
-        id: i64,
+        id: ControllerId,
         #[command(flatten)]
         out: OutputArg,
     },
     /// Add the instance scope or a runner scope.
     Add {
-        id: i64,
+        id: ControllerId,
         #[command(flatten)]
         target: ScopeTarget,
+        /// Needed when the change asks in the TUI (the instance scope on an enabled controller).
+        #[command(flatten)]
+        yes: YesArg,
         #[command(flatten)]
         out: OutputArg,
     },
     /// Remove the instance scope or a runner scope.
     Remove {
-        id: i64,
+        id: ControllerId,
         #[command(flatten)]
         target: ScopeTarget,
+        /// Confirm the removal (the TUI would ask).
+        #[command(flatten)]
+        yes: YesArg,
         #[command(flatten)]
         out: OutputArg,
     },
@@ -270,13 +276,13 @@ pub enum BookingsCommand {
     },
     /// Show a runner request (job) and, once finished, its runner tag.
     Status {
-        job_id: String,
+        job_id: JobId,
         #[command(flatten)]
         out: OutputArg,
     },
     /// Move the end of a session later by --by.
     Extend {
-        session_id: String,
+        session_id: SessionId,
         /// How much longer: 30m, 1h, PT15M.
         #[arg(long, value_name = "DURATION", value_parser = human_duration)]
         by: Duration,
@@ -285,7 +291,7 @@ pub enum BookingsCommand {
     },
     /// End a session now; its runner is deleted (needs --yes).
     Release {
-        session_id: String,
+        session_id: SessionId,
         #[command(flatten)]
         yes: YesArg,
         #[command(flatten)]

@@ -8,6 +8,90 @@ use std::time::Duration;
 pub use jiff::Timestamp;
 use secrecy::SecretString;
 
+pub use crate::ids::{ControllerId, JobId, RequestKey, RunnerId, SessionId, TokenId};
+
+/// A time as a server wrote it: compared and computed with as a `Timestamp`, printed (and
+/// written to JSON) as the server's own text, so `2026-01-05T10:20:30.960Z` never becomes
+/// `…30.96Z` and sorting the output as strings keeps working.
+#[derive(Debug, Clone)]
+pub struct Stamp {
+    at: Timestamp,
+    text: Box<str>,
+}
+
+impl Stamp {
+    /// `text` is the server's, already parsed into `at`. A text that is not RFC 3339 with an
+    /// offset (a naive veHaaS time, a number) is replaced by `at` in RFC 3339.
+    pub fn new(at: Timestamp, text: &str) -> Self {
+        let text = text.trim();
+        let faithful = text.parse::<Timestamp>().is_ok_and(|t| t == at);
+        Self {
+            at,
+            text: if faithful {
+                text.into()
+            } else {
+                at.to_string().into()
+            },
+        }
+    }
+
+    pub fn at(&self) -> Timestamp {
+        self.at
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+}
+
+impl From<Timestamp> for Stamp {
+    fn from(at: Timestamp) -> Self {
+        Self {
+            at,
+            text: at.to_string().into(),
+        }
+    }
+}
+
+impl std::ops::Deref for Stamp {
+    type Target = Timestamp;
+    fn deref(&self) -> &Timestamp {
+        &self.at
+    }
+}
+
+impl PartialEq for Stamp {
+    fn eq(&self, other: &Self) -> bool {
+        self.at == other.at
+    }
+}
+
+impl Eq for Stamp {}
+
+impl PartialOrd for Stamp {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Stamp {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.at.cmp(&other.at)
+    }
+}
+
+impl fmt::Display for Stamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl serde::Serialize for Stamp {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text)
+    }
+}
+
 /// The admission state of a runner controller. Unknown values from a newer GitLab are kept
 /// as they came so they can be shown, never dropped.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -52,11 +136,11 @@ impl fmt::Display for ControllerState {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunnerController {
-    pub id: i64,
+    pub id: ControllerId,
     pub description: Option<String>,
     pub state: ControllerState,
-    pub created_at: Option<Timestamp>,
-    pub updated_at: Option<Timestamp>,
+    pub created_at: Option<Stamp>,
+    pub updated_at: Option<Stamp>,
     /// Only sent by `GET /runner_controllers/:id` on GitLab 18.10+.
     pub connected: Option<bool>,
 }
@@ -71,12 +155,12 @@ pub struct ControllerUpdate {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ControllerToken {
-    pub id: i64,
-    pub runner_controller_id: i64,
+    pub id: TokenId,
+    pub runner_controller_id: ControllerId,
     pub description: Option<String>,
-    pub last_used_at: Option<Timestamp>,
-    pub created_at: Option<Timestamp>,
-    pub updated_at: Option<Timestamp>,
+    pub last_used_at: Option<Stamp>,
+    pub created_at: Option<Stamp>,
+    pub updated_at: Option<Stamp>,
 }
 
 /// A token just created or rotated, with its secret. The secret is shown once and then dropped;
@@ -96,13 +180,13 @@ pub struct Scopes {
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ScopeInfo {
-    pub created_at: Option<Timestamp>,
+    pub created_at: Option<Stamp>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunnerScope {
-    pub runner_id: i64,
-    pub created_at: Option<Timestamp>,
+    pub runner_id: RunnerId,
+    pub created_at: Option<Stamp>,
 }
 
 /// The veHaaS session (booking) state, matched case-insensitively; anything else is kept.
@@ -145,12 +229,12 @@ impl fmt::Display for SessionState {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
-    pub id: String,
+    pub id: SessionId,
     pub assembly_ref: String,
     pub owner: Option<String>,
     pub state: SessionState,
-    pub start: Option<Timestamp>,
-    pub end: Option<Timestamp>,
+    pub start: Option<Stamp>,
+    pub end: Option<Stamp>,
     pub duration: Option<Duration>,
     pub gitlab_runner_tag: Option<String>,
 }
@@ -161,7 +245,7 @@ impl Session {
     /// showing a state we cannot name.
     pub fn is_current(&self, now: Timestamp) -> bool {
         !matches!(self.state, SessionState::Ended | SessionState::Released)
-            && self.end.is_none_or(|end| end > now)
+            && self.end.as_ref().is_none_or(|end| end.at() > now)
     }
 }
 
@@ -208,13 +292,13 @@ impl fmt::Display for JobState {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Job {
-    pub job_id: String,
+    pub job_id: JobId,
     pub state: JobState,
     pub assembly_ref: Option<String>,
-    pub session_id: Option<String>,
+    pub session_id: Option<SessionId>,
     pub gitlab_runner_tag: Option<String>,
-    pub created_at: Option<Timestamp>,
-    pub updated_at: Option<Timestamp>,
+    pub created_at: Option<Stamp>,
+    pub updated_at: Option<Stamp>,
     /// Why a failed job failed, as the server said it (`error` or `detail`).
     pub error: Option<String>,
 }

@@ -1,100 +1,98 @@
-//! What the reducer asks the world to do, as plain data. `runner.rs` turns each effect into an
-//! API call whose result comes back as an `Action`; nothing here performs I/O.
+//! What the reducer asks the world to do, as plain data. The executor turns each effect into
+//! reads or an `ops` change whose result comes back as an `Outcome`; nothing here does I/O.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::domain::{ControllerState, ControllerUpdate, NewToken, RunnerRequest, Timestamp};
+use crate::domain::{ControllerId, JobId, NewToken, RequestKey};
+use crate::ops::Change;
 
-/// Identifies one request so that the reducer can drop answers that are no longer the latest.
+/// Identifies one read so that the reducer can drop answers that are no longer the latest.
 pub type ReqId = u64;
+
+/// Identifies one change on its way, so its outcome finds what it was about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ChangeId(pub u64);
+
+/// A read. Reads of the same `slot` supersede each other: the executor cancels the older one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Load {
+    Controllers {
+        req: ReqId,
+    },
+    Controller {
+        req: ReqId,
+        id: ControllerId,
+    },
+    Tokens {
+        req: ReqId,
+        id: ControllerId,
+    },
+    Scopes {
+        req: ReqId,
+        id: ControllerId,
+    },
+    /// The controller exactly as GitLab serves it, for `y`.
+    Raw {
+        req: ReqId,
+        id: ControllerId,
+    },
+    /// The audit log (newest first), for `:log`.
+    Audit,
+    Sessions {
+        req: ReqId,
+    },
+}
+
+/// Where a read's answer goes; a newer read of the same slot makes an older one pointless.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Slot {
+    Controllers,
+    Sessions,
+    Detail,
+    Tokens,
+    Raw,
+}
+
+impl Load {
+    /// The slot of a read that a newer one supersedes (scopes are per controller and kept).
+    pub fn slot(&self) -> Option<Slot> {
+        match self {
+            Self::Controllers { .. } => Some(Slot::Controllers),
+            Self::Sessions { .. } => Some(Slot::Sessions),
+            Self::Controller { .. } => Some(Slot::Detail),
+            Self::Tokens { .. } => Some(Slot::Tokens),
+            Self::Raw { .. } => Some(Slot::Raw),
+            Self::Scopes { .. } | Self::Audit => None,
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    LoadControllers {
-        req: ReqId,
+    Load(Load),
+    /// A change through `ops`; its outcome is `Outcome::Changed { id, .. }`.
+    Change {
+        id: ChangeId,
+        change: Change,
     },
-    LoadController {
-        req: ReqId,
-        id: i64,
-    },
-    CreateController {
-        description: Option<String>,
-        state: ControllerState,
-    },
-    /// With `expected`, the runner first GETs the controller and, if its `updated_at` differs,
-    /// answers `ControllerChangedElsewhere` instead of changing it.
-    UpdateController {
-        id: i64,
-        update: ControllerUpdate,
-        expected: Option<Timestamp>,
-    },
-    DeleteController {
-        id: i64,
-        if_unmodified_since: Option<Timestamp>,
-    },
-    LoadTokens {
-        req: ReqId,
-        id: i64,
-    },
-    LoadScopes {
-        req: ReqId,
-        id: i64,
-    },
-    CreateToken {
-        id: i64,
-        description: Option<String>,
-    },
-    RotateToken {
-        id: i64,
-        token_id: i64,
-    },
-    RevokeToken {
-        id: i64,
-        token_id: i64,
-    },
-    ChangeScope {
-        id: i64,
-        change: ScopeChange,
-    },
-    /// Read the audit log (newest first) for `:log`.
-    LoadAudit,
-    /// The controller exactly as GitLab serves it, for `y`.
-    LoadRaw {
-        id: i64,
-    },
-    LoadSessions {
-        req: ReqId,
-    },
-    /// `POST /jobs`: sent once, never retried.
-    RequestRunner {
-        local_id: u64,
-        request: RunnerRequest,
-    },
-    /// Poll a job after `after` (backoff is decided by the reducer).
+    /// Poll a job after `after` (the backoff is the reducer's).
     PollJob {
-        local_id: u64,
-        job_id: String,
+        key: RequestKey,
+        job: JobId,
         after: Duration,
-    },
-    ExtendSession {
-        id: String,
-        new_end: Timestamp,
-    },
-    ReleaseSession {
-        id: String,
     },
     /// Put text on the clipboard of the terminal (OSC 52).
     Copy {
         text: String,
     },
-    /// `:ctx NAME`: the app opens the other instance's clients and starts a fresh state.
-    SwitchContext {
-        name: String,
-    },
     /// Put a new token's secret on the clipboard; it is wiped right after.
     CopySecret {
         token: SharedToken,
+    },
+    /// `:ctx NAME`: the app opens the other instance's clients off the event loop.
+    SwitchContext {
+        name: String,
     },
 }
 
@@ -105,25 +103,5 @@ pub struct SharedToken(pub Arc<NewToken>);
 impl PartialEq for SharedToken {
     fn eq(&self, other: &Self) -> bool {
         Arc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-/// Adding or removing a scope of a controller.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ScopeChange {
-    AddInstance,
-    RemoveInstance,
-    AddRunner(i64),
-    RemoveRunner(i64),
-}
-
-impl ScopeChange {
-    pub fn describe(&self) -> String {
-        match self {
-            Self::AddInstance => "add the instance scope".into(),
-            Self::RemoveInstance => "remove the instance scope".into(),
-            Self::AddRunner(r) => format!("scope runner #{r}"),
-            Self::RemoveRunner(r) => format!("unscope runner #{r}"),
-        }
     }
 }

@@ -2,7 +2,6 @@
 //! assembly bookings. The binary in `main.rs` is thin; everything lives in this library so the
 //! tests and benchmarks can drive it.
 
-pub mod action;
 pub mod api;
 pub mod app;
 pub mod audit;
@@ -12,10 +11,15 @@ pub mod dirs;
 pub mod domain;
 pub mod duration;
 pub mod effect;
+pub mod executor;
 pub mod headless;
+pub mod ids;
+pub mod json;
 pub mod keymap;
 pub mod logging;
-pub mod runner;
+pub mod msg;
+pub mod ops;
+pub mod safety;
 pub mod setup;
 pub mod sim;
 pub mod state;

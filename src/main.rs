@@ -1,7 +1,8 @@
 //! runnerdeck's entry point. Module map (all in the library, see `lib.rs`):
 //! `cli` parses, `setup` turns config into clients, `app` runs the TUI loop over `state` (the
-//! pure reducer), `ui` (drawing), `keymap`, and `runner` (effects -> API calls in `api`);
-//! `headless` holds the scripting verbs and `sim` the embedded simulator.
+//! pure reducer), `ui` (drawing and wording), `keymap`, and `executor` (effects -> reads in
+//! `api` and changes in `ops`); `headless` holds the scripting verbs (also on `ops`) and `sim`
+//! the embedded simulator.
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -54,8 +55,12 @@ async fn run(cli: Cli) -> u8 {
             return 2;
         }
     };
+    let tui = cli.command.is_none();
     for w in &warnings {
-        eprintln!("runnerdeck: warning: {w}");
+        // The TUI shows them as flashes; printed here they would vanish under its screen.
+        if !tui {
+            eprintln!("runnerdeck: warning: {w}");
+        }
         tracing::warn!("{w}");
     }
     match cli.command {
@@ -77,7 +82,7 @@ async fn run(cli: Cli) -> u8 {
                 );
                 return 2;
             }
-            match app::run(setup, cli.read_only).await {
+            match app::run(setup, warnings, cli.read_only).await {
                 Ok(()) => 0,
                 Err(e) => {
                     eprintln!("runnerdeck: terminal error: {e}");

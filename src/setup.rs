@@ -1,5 +1,8 @@
 //! Start-up: from the command line and the config (or the embedded simulator for `--demo`) to
-//! ready API clients and the header context. Errors here end the program before the TUI opens.
+//! ready API clients and the header context. Errors at start end the program before the TUI
+//! opens; the same code opens another context for `:ctx`, where errors become a flash.
+
+use std::sync::Arc;
 
 use secrecy::SecretString;
 
@@ -11,8 +14,8 @@ use crate::sim::{SimOptions, Simulator};
 use crate::state::{Context, Settings};
 
 pub struct Setup {
-    pub gitlab: GitLab,
-    pub vehaas: Option<Vehaas>,
+    pub gitlab: Arc<GitLab>,
+    pub vehaas: Option<Arc<Vehaas>>,
     pub context: Context,
     pub settings: Settings,
     /// Keeps the embedded simulator alive for `--demo`.
@@ -68,8 +71,8 @@ pub async fn setup(cli: &Cli) -> Result<(Setup, Vec<String>), SetupError> {
             contexts: vec![config::DEFAULT_CONTEXT.to_string()],
         };
         let setup = Setup {
-            gitlab,
-            vehaas: Some(vehaas),
+            gitlab: Arc::new(gitlab),
+            vehaas: Some(Arc::new(vehaas)),
             context,
             settings: Settings::default(),
             simulator: Some(sim),
@@ -78,42 +81,36 @@ pub async fn setup(cli: &Cli) -> Result<(Setup, Vec<String>), SetupError> {
         };
         return Ok((setup, Vec::new()));
     }
+    drop((tx, notices));
     let path = config::locate(cli.config.as_deref())?;
-    let (cfg, warnings) = config::load(&path)?;
-    let setup = match from_config(cli, &cfg, tx, notices) {
-        Ok(s) => s,
+    let (cfg, mut warnings) = config::load(&path)?;
+    let name = cli
+        .context
+        .clone()
+        .unwrap_or_else(|| config::DEFAULT_CONTEXT.to_string());
+    match for_context(&cfg, &name, cli.read_only) {
+        Ok((setup, more)) => {
+            warnings.extend(more);
+            Ok((setup, warnings))
+        }
         Err(e) => {
             // The caller never sees these when set-up fails; they may well explain why.
             for w in &warnings {
                 eprintln!("runnerdeck: warning: {w}");
             }
-            return Err(e);
+            Err(e)
         }
-    };
-    Ok((setup, warnings))
+    }
 }
 
-fn from_config(
-    cli: &Cli,
-    cfg: &Config,
-    tx: tokio::sync::mpsc::UnboundedSender<Deprecation>,
-    notices: tokio::sync::mpsc::UnboundedReceiver<Deprecation>,
-) -> Result<Setup, SetupError> {
-    let name = cli
-        .context
-        .clone()
-        .unwrap_or_else(|| config::DEFAULT_CONTEXT.to_string());
-    for_context(cfg, &name, cli.read_only, tx, notices)
-}
-
-/// Clients and header for one configured context (used at start and by `:ctx NAME`).
+/// Clients and header for one configured context (at start, and by `:ctx NAME` on a blocking
+/// task: a `token_command` may take its time). Returns what is worth a warning.
 pub fn for_context(
     cfg: &Config,
     name: &str,
     read_only: bool,
-    tx: tokio::sync::mpsc::UnboundedSender<Deprecation>,
-    notices: tokio::sync::mpsc::UnboundedReceiver<Deprecation>,
-) -> Result<Setup, SetupError> {
+) -> Result<(Setup, Vec<String>), SetupError> {
+    let (tx, notices) = tokio::sync::mpsc::unbounded_channel();
     let ctx = cfg.context(Some(name)).map_err(SetupError::Context)?;
     let opts = cfg.http.options();
     let token = ctx.gitlab.token.resolve("GitLab")?;
@@ -147,14 +144,16 @@ pub fn for_context(
         refresh_every: (cfg.ui.refresh_seconds > 0)
             .then(|| std::time::Duration::from_secs(cfg.ui.refresh_seconds)),
         flash_for: std::time::Duration::from_secs(cfg.ui.flash_seconds.max(1)),
+        ..Settings::default()
     };
-    Ok(Setup {
-        gitlab,
-        vehaas,
+    let setup = Setup {
+        gitlab: Arc::new(gitlab),
+        vehaas: vehaas.map(Arc::new),
         context,
         settings,
         simulator: None,
         notices,
         config: Some(cfg.clone()),
-    })
+    };
+    Ok((setup, Vec::new()))
 }

@@ -3,8 +3,9 @@
 
 use std::time::Duration;
 
+use reqwest::Method;
 use runnerdeck::api::{ApiError, GitLab, HttpOptions};
-use runnerdeck::domain::{ControllerState, ControllerUpdate};
+use runnerdeck::domain::{ControllerState, ControllerUpdate, RunnerId};
 use runnerdeck::sim::faults::Fault;
 use runnerdeck::sim::{SimOptions, Simulator};
 use secrecy::{ExposeSecret, SecretString};
@@ -36,7 +37,7 @@ async fn list_follows_every_page() {
     sim.gitlab().add_controllers(230);
     let gl = client(&sim, sim.gitlab_token());
     let list = gl.list_controllers().await.expect("list");
-    let ids: Vec<i64> = list.iter().map(|c| c.id).collect();
+    let ids: Vec<i64> = list.iter().map(|c| c.id.0).collect();
     assert!(ids.len() >= 264, "seed (34+) plus 230: {}", ids.len());
     assert_eq!(ids, sim.gitlab().controller_ids());
     let pages: Vec<_> = sim
@@ -73,11 +74,12 @@ async fn controller_crud_round_trip() {
     let created = gl
         .create_controller(Some("from the test"), Some(&ControllerState::DryRun))
         .await
-        .expect("create");
+        .expect("create")
+        .0;
     assert_eq!(created.description.as_deref(), Some("from the test"));
     assert_eq!(created.state, ControllerState::DryRun);
     assert_eq!(
-        sim.gitlab().controller_state(created.id).as_deref(),
+        sim.gitlab().controller_state(created.id.0).as_deref(),
         Some("dry_run")
     );
 
@@ -96,13 +98,17 @@ async fn controller_crud_round_trip() {
             },
         )
         .await
-        .expect("clear description");
+        .expect("clear description")
+        .0;
     assert_eq!(cleared.description, None);
     assert_eq!(cleared.state, ControllerState::DryRun);
-    assert_eq!(sim.gitlab().controller_description(created.id), Some(None));
+    assert_eq!(
+        sim.gitlab().controller_description(created.id.0),
+        Some(None)
+    );
 
     let (enabled, meta) = gl
-        .update_controller_meta(
+        .update_controller(
             created.id,
             &ControllerUpdate {
                 description: None,
@@ -114,31 +120,34 @@ async fn controller_crud_round_trip() {
     assert_eq!(meta.status, 200);
     assert_eq!(enabled.state, ControllerState::Enabled);
     assert_eq!(
-        sim.gitlab().controller_state(created.id).as_deref(),
+        sim.gitlab().controller_state(created.id.0).as_deref(),
         Some("enabled")
     );
 
     let unchanged = gl
         .update_controller(created.id, &ControllerUpdate::default())
         .await
-        .expect("empty");
+        .expect("empty")
+        .0;
     assert_eq!(unchanged.state, ControllerState::Enabled);
 
-    let stale = enabled.updated_at.expect("updated_at") - jiff::SignedDuration::from_hours(24);
+    let stale = enabled.updated_at.as_ref().expect("updated_at").at()
+        - jiff::SignedDuration::from_hours(24);
     let e = gl
         .delete_controller(created.id, Some(stale))
         .await
-        .expect_err("stale delete");
+        .expect_err("stale delete")
+        .error;
     assert!(matches!(e, ApiError::PreconditionFailed { .. }), "{e:?}");
     assert_eq!(
         e.to_string(),
         "412 Precondition Failed: it changed on the server since you loaded it; reload and try again"
     );
     // The exact updated_at the user saw (with milliseconds) must pass.
-    gl.delete_controller(created.id, enabled.updated_at)
+    gl.delete_controller(created.id, enabled.updated_at.as_ref().map(|t| t.at()))
         .await
         .expect("delete");
-    assert_eq!(sim.gitlab().controller_state(created.id), None);
+    assert_eq!(sim.gitlab().controller_state(created.id.0), None);
 
     let e = gl.get_controller(created.id).await.expect_err("gone");
     assert!(matches!(e, ApiError::NotFound { .. }), "{e:?}");
@@ -152,7 +161,8 @@ async fn controller_crud_round_trip() {
     let e = gl
         .delete_controller(created.id, None)
         .await
-        .expect_err("gone");
+        .expect_err("gone")
+        .error;
     assert_eq!(e.status(), Some(404));
 }
 
@@ -160,13 +170,14 @@ async fn controller_crud_round_trip() {
 async fn tokens_round_trip() {
     let sim = sim().await;
     let gl = client(&sim, sim.gitlab_token());
-    let c = gl.create_controller(None, None).await.expect("create");
+    let c = gl.create_controller(None, None).await.expect("create").0;
     assert_eq!(c.state, ControllerState::Disabled);
 
     let new = gl
         .create_token(c.id, Some("ci"))
         .await
-        .expect("create token");
+        .expect("create token")
+        .0;
     assert!(new.secret.expose_secret().contains("glrct-"));
     assert!(
         !format!("{new:?}").contains(new.secret.expose_secret()),
@@ -174,7 +185,7 @@ async fn tokens_round_trip() {
     );
     assert_eq!(
         sim.gitlab().verify_token(new.secret.expose_secret()),
-        Some(new.token.id)
+        Some(new.token.id.0)
     );
     assert_eq!(new.token.runner_controller_id, c.id);
 
@@ -185,9 +196,9 @@ async fn tokens_round_trip() {
     );
     assert_eq!(listed[0].description.as_deref(), Some("ci"));
 
-    let rotated = gl.rotate_token(c.id, new.token.id).await.expect("rotate");
+    let rotated = gl.rotate_token(c.id, new.token.id).await.expect("rotate").0;
     assert_ne!(rotated.token.id, new.token.id);
-    assert_eq!(sim.gitlab().token_ids(c.id), vec![rotated.token.id]);
+    assert_eq!(sim.gitlab().token_ids(c.id.0), vec![rotated.token.id.0]);
     assert_eq!(sim.gitlab().verify_token(new.secret.expose_secret()), None);
 
     gl.revoke_token(c.id, rotated.token.id)
@@ -197,7 +208,8 @@ async fn tokens_round_trip() {
     let e = gl
         .revoke_token(c.id, rotated.token.id)
         .await
-        .expect_err("already revoked");
+        .expect_err("already revoked")
+        .error;
     assert!(matches!(e, ApiError::NotFound { .. }), "{e:?}");
     assert!(e.to_string().contains(&format!(
         "token {} of runner controller {}",
@@ -212,36 +224,51 @@ async fn scopes_round_trip() {
     let c = gl
         .create_controller(Some("scoped"), None)
         .await
-        .expect("create");
+        .expect("create")
+        .0;
     assert_eq!(gl.scopes(c.id).await.expect("scopes"), Default::default());
 
-    gl.add_instance_scope(c.id).await.expect("instance scope");
+    gl.instance_scope(Method::POST, c.id)
+        .await
+        .expect("instance scope");
     assert!(gl.scopes(c.id).await.expect("scopes").instance.is_some());
-    let e = gl.add_instance_scope(c.id).await.expect_err("twice");
+    let e = gl
+        .instance_scope(Method::POST, c.id)
+        .await
+        .expect_err("twice")
+        .error;
     assert!(matches!(e, ApiError::Conflict { .. }), "{e:?}");
     assert_eq!(
         e.to_string(),
         "409 Conflict: Instance-level scope already exists for this runner controller"
     );
     let e = gl
-        .add_runner_scope(c.id, 1)
+        .runner_scope(Method::POST, c.id, RunnerId(1))
         .await
-        .expect_err("instance scope present");
+        .expect_err("instance scope present")
+        .error;
     assert!(
         e.to_string()
             .starts_with("409 Conflict: Runner controller already has instance-level scope")
     );
 
-    gl.remove_instance_scope(c.id).await.expect("remove");
-    gl.remove_instance_scope(c.id)
+    gl.instance_scope(Method::DELETE, c.id)
+        .await
+        .expect("remove");
+    gl.instance_scope(Method::DELETE, c.id)
         .await
         .expect("remove again is fine");
-    gl.add_runner_scope(c.id, 1).await.expect("runner 1");
-    gl.add_runner_scope(c.id, 3).await.expect("runner 3");
-    let e = gl
-        .add_runner_scope(c.id, 6)
+    gl.runner_scope(Method::POST, c.id, RunnerId(1))
         .await
-        .expect_err("project runner");
+        .expect("runner 1");
+    gl.runner_scope(Method::POST, c.id, RunnerId(3))
+        .await
+        .expect("runner 3");
+    let e = gl
+        .runner_scope(Method::POST, c.id, RunnerId(6))
+        .await
+        .expect_err("project runner")
+        .error;
     assert_eq!(
         e.to_string(),
         "422 Unprocessable Entity: Only instance-type runners can be scoped"
@@ -255,11 +282,11 @@ async fn scopes_round_trip() {
             .collect::<Vec<_>>(),
         vec![1, 3]
     );
-    assert_eq!(sim.gitlab().scopes(c.id), Some((false, vec![1, 3])));
-    gl.remove_runner_scope(c.id, 1)
+    assert_eq!(sim.gitlab().scopes(c.id.0), Some((false, vec![1, 3])));
+    gl.runner_scope(Method::DELETE, c.id, RunnerId(1))
         .await
         .expect("remove runner");
-    assert_eq!(sim.gitlab().scopes(c.id), Some((false, vec![3])));
+    assert_eq!(sim.gitlab().scopes(c.id.0), Some((false, vec![3])));
 }
 
 #[tokio::test]
@@ -313,7 +340,8 @@ async fn auth_errors_read_plainly() {
     let e = read
         .create_controller(None, None)
         .await
-        .expect_err("read_api cannot write");
+        .expect_err("read_api cannot write")
+        .error;
     assert!(
         e.to_string()
             .starts_with("403 Forbidden: the token lacks the api scope needed for changes"),
@@ -346,7 +374,8 @@ async fn validation_errors_show_gitlabs_message() {
     let e = gl
         .create_controller(None, Some(&ControllerState::Other("paused".into())))
         .await
-        .expect_err("bad state");
+        .expect_err("bad state")
+        .error;
     assert_eq!(
         e.to_string(),
         "400 Bad Request: state does not have a valid value"
@@ -355,7 +384,8 @@ async fn validation_errors_show_gitlabs_message() {
     let e = gl
         .create_controller(Some(&long), None)
         .await
-        .expect_err("too long");
+        .expect_err("too long")
+        .error;
     assert!(matches!(e, ApiError::BadRequest { .. }), "{e:?}");
     assert!(e.to_string().contains("too long"), "{e}");
 }

@@ -4,7 +4,9 @@
 use std::time::Duration;
 
 use runnerdeck::api::{ApiError, HttpOptions, Vehaas, VehaasPaths};
-use runnerdeck::domain::{Deprecation, Job, JobState, RunnerRequest, SessionState};
+use runnerdeck::domain::{
+    Deprecation, Job, JobId, JobState, RunnerRequest, SessionId, SessionState,
+};
 use runnerdeck::sim::faults::Fault;
 use runnerdeck::sim::{SimOptions, Simulator};
 use secrecy::SecretString;
@@ -39,7 +41,7 @@ fn request(assembly: &str, minutes: u64) -> RunnerRequest {
 }
 
 /// Polls the job until it is finished or failed (the simulator steps every 50 ms).
-async fn wait_for(v: &Vehaas, job_id: &str) -> Job {
+async fn wait_for(v: &Vehaas, job_id: &JobId) -> Job {
     for _ in 0..400 {
         let job = v.get_job(job_id).await.expect("get job");
         if job.state.is_terminal() {
@@ -55,7 +57,7 @@ async fn lifecycle(lenient: bool) {
     let v = client(&sim, &HttpOptions::default(), None);
 
     let sessions = v.list_sessions().await.expect("sessions");
-    let mut ids: Vec<String> = sessions.iter().map(|s| s.id.clone()).collect();
+    let mut ids: Vec<String> = sessions.iter().map(|s| s.id.to_string()).collect();
     ids.sort();
     let mut want = sim.vehaas().session_ids();
     want.sort();
@@ -74,8 +76,9 @@ async fn lifecycle(lenient: bool) {
     let job = v
         .request_runner(&request("ECU-RIG-B1", 10))
         .await
-        .expect("request runner");
-    assert!(!job.job_id.is_empty());
+        .expect("request runner")
+        .0;
+    assert!(!job.job_id.as_str().is_empty());
     assert_eq!(job.assembly_ref.as_deref(), Some("ECU-RIG-B1"));
     let done = wait_for(&v, &job.job_id).await;
     assert_eq!(done.state, JobState::Finished, "{done:?}");
@@ -94,25 +97,27 @@ async fn lifecycle(lenient: bool) {
         .expect("the booked session is listed");
     assert_eq!(session.gitlab_runner_tag.as_deref(), Some(tag.as_str()));
     assert_eq!(session.duration, Some(Duration::from_secs(600)));
-    let end = session.end.expect("end");
+    let end = session.end.expect("end").at();
 
     let new_end = end + jiff::SignedDuration::from_mins(30);
     let extended = v
         .extend_session(&session_id, new_end)
         .await
-        .expect("extend");
-    assert_eq!(extended.end, Some(new_end));
-    assert_eq!(sim.vehaas().session_end(&session_id), Some(new_end));
+        .expect("extend")
+        .0;
+    assert_eq!(extended.end.map(|e| e.at()), Some(new_end));
+    assert_eq!(sim.vehaas().session_end(session_id.as_str()), Some(new_end));
 
     v.release_session(&session_id).await.expect("release");
     assert_eq!(
-        sim.vehaas().session_state(&session_id).as_deref(),
+        sim.vehaas().session_state(session_id.as_str()).as_deref(),
         Some("released")
     );
     let e = v
         .release_session(&session_id)
         .await
-        .expect_err("already released");
+        .expect_err("already released")
+        .error;
     assert!(matches!(e, ApiError::Conflict { .. }), "{e:?}");
 }
 
@@ -131,7 +136,10 @@ async fn errors_read_plainly() {
     let sim = start(false).await;
     let v = client(&sim, &HttpOptions::default(), None);
 
-    let e = v.get_job("no-such-job").await.expect_err("unknown job");
+    let e = v
+        .get_job(&JobId::from("no-such-job"))
+        .await
+        .expect_err("unknown job");
     assert_eq!(
         e.to_string(),
         "404 Not Found: job no-such-job was not found (Job not found)"
@@ -139,18 +147,20 @@ async fn errors_read_plainly() {
 
     let e = v
         .extend_session(
-            "1041",
+            &SessionId::from("1041"),
             jiff::Timestamp::now() + jiff::SignedDuration::from_hours(5),
         )
         .await
-        .expect_err("a later booking clashes");
+        .expect_err("a later booking clashes")
+        .error;
     assert!(matches!(e, ApiError::Conflict { .. }), "{e:?}");
     assert!(e.to_string().starts_with("409 Conflict: "), "{e}");
 
     let e = v
         .request_runner(&request("HIL-BENCH-03", 0))
         .await
-        .expect_err("zero duration");
+        .expect_err("zero duration")
+        .error;
     assert!(matches!(e, ApiError::Unprocessable { .. }), "{e:?}");
     assert!(
         e.to_string()
@@ -194,7 +204,8 @@ async fn post_jobs_is_sent_exactly_once_even_on_timeout() {
     let e = v
         .request_runner(&request("ECU-RIG-B1", 10))
         .await
-        .expect_err("hang");
+        .expect_err("hang")
+        .error;
     assert_eq!(
         e,
         ApiError::Timeout {
@@ -212,7 +223,8 @@ async fn post_jobs_is_sent_exactly_once_even_on_timeout() {
     let e = v
         .request_runner(&request("ECU-RIG-B1", 10))
         .await
-        .expect_err("500");
+        .expect_err("500")
+        .error;
     assert_eq!(e.status(), Some(500));
     let posts = sim
         .requests()

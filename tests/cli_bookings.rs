@@ -69,7 +69,7 @@ fn audit(env: &TestEnv) -> Vec<AuditEntry> {
     entries.reverse();
     for e in &entries {
         assert_eq!(e.source, "cli", "{e:?}");
-        assert_eq!(e.gitlab_url, env.url().trim_end_matches('/'), "{e:?}");
+        assert_eq!(e.url, env.url().trim_end_matches('/'), "{e:?}");
     }
     entries
 }
@@ -308,9 +308,17 @@ fn release_needs_yes() {
     assert_eq!(json(&stdout)["released"], true);
     assert_eq!(v.session_state("1044").as_deref(), Some("released"));
 
+    // Released already: refused before anything is sent (12.12).
     let (code, _, stderr) = rd(&env, &["bookings", "release", "1044", "--yes"]);
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("already released"), "{stderr}");
+    assert!(stderr.contains("nothing was sent"), "{stderr}");
+    let posts = env
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST" && r.path.ends_with("/1044/release"))
+        .count();
+    assert_eq!(posts, 1, "the second release never reached veHaaS");
 
     let entries = audit(&env);
     let path = "/api/v2.0/assembly-sessions/1044/release";
@@ -318,7 +326,7 @@ fn release_needs_yes() {
         .iter()
         .map(|e| (e.method.as_str(), e.path.as_str(), e.status))
         .collect();
-    assert_eq!(summary, [("POST", path, 204), ("POST", path, 409)]);
+    assert_eq!(summary, [("POST", path, 204)]);
     assert_eq!(
         entries[0].before.as_ref().expect("before")["state"],
         "active"

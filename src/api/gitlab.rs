@@ -14,10 +14,11 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use super::error::{Api, ApiError, Context};
 use super::gitlab_dto::{ControllerDto, UserDto};
-use super::http::{self, HttpOptions, Meta, Reply, Transport};
+use super::http::{self, HttpOptions, Reply, Transport};
+use super::sent::{self, Failure, Sent};
 use super::{pagination, time};
 use crate::domain::{
-    ControllerState, ControllerUpdate, CurrentUser, Deprecation, RunnerController,
+    ControllerId, ControllerState, ControllerUpdate, CurrentUser, Deprecation, RunnerController,
 };
 
 pub struct GitLab {
@@ -76,27 +77,12 @@ impl GitLab {
         Ok(url)
     }
 
-    /// One call; `what` names the object for a 404 ("runner controller 7").
-    pub(super) async fn call(
+    /// One read; `what` names the object for a 404 ("runner controller 7").
+    pub(super) async fn read(
         &self,
-        method: Method,
         segments: &[&str],
         endpoint: &str,
-        body: Option<&Value>,
         what: &str,
-    ) -> Result<Reply, ApiError> {
-        self.call_with(method, segments, endpoint, body, what, &[])
-            .await
-    }
-
-    pub(super) async fn call_with(
-        &self,
-        method: Method,
-        segments: &[&str],
-        endpoint: &str,
-        body: Option<&Value>,
-        what: &str,
-        extra: &[(&'static str, String)],
     ) -> Result<Reply, ApiError> {
         let url = self.url(segments)?;
         let cx = Context {
@@ -105,7 +91,7 @@ impl GitLab {
             unlicensed_on_404: false,
         };
         self.http
-            .call(method, url, endpoint, body, extra, &cx)
+            .call(Method::GET, url, endpoint, None, &[], &cx)
             .await
     }
 
@@ -158,111 +144,90 @@ impl GitLab {
         Ok(dtos.into_iter().map(Into::into).collect())
     }
 
-    pub async fn get_controller(&self, id: i64) -> Result<RunnerController, ApiError> {
+    pub async fn get_controller(&self, id: ControllerId) -> Result<RunnerController, ApiError> {
         let reply = self.get_controller_reply(id).await?;
         Ok(reply.decode::<ControllerDto>()?.into())
     }
 
     /// The controller exactly as the server sent it, for a "raw JSON" view.
-    pub async fn get_controller_raw(&self, id: i64) -> Result<Value, ApiError> {
+    pub async fn get_controller_raw(&self, id: ControllerId) -> Result<Value, ApiError> {
         self.get_controller_reply(id).await?.decode()
     }
 
-    async fn get_controller_reply(&self, id: i64) -> Result<Reply, ApiError> {
+    async fn get_controller_reply(&self, id: ControllerId) -> Result<Reply, ApiError> {
         let id_s = id.to_string();
         let what = format!("runner controller {id}");
         let endpoint = "GET /api/v4/runner_controllers/:id";
-        self.call(
-            Method::GET,
-            &["runner_controllers", &id_s],
-            endpoint,
-            None,
-            &what,
-        )
-        .await
+        self.read(&["runner_controllers", &id_s], endpoint, &what)
+            .await
+    }
+
+    /// One change: the reply on success, else a `Failure` with the server's request id.
+    pub(super) async fn change(
+        &self,
+        method: Method,
+        segments: &[&str],
+        body: Option<&Value>,
+        what: &str,
+        extra: &[(&'static str, String)],
+    ) -> Result<Reply, Failure> {
+        let url = self.url(segments)?;
+        let endpoint = format!("{method} {}", endpoint_of(segments));
+        let cx = Context {
+            api: Api::GitLab,
+            what,
+            unlicensed_on_404: false,
+        };
+        let reply = self.http.send(method, url, &endpoint, body, extra).await?;
+        sent::judge(reply, &cx)
     }
 
     pub async fn create_controller(
         &self,
         description: Option<&str>,
         state: Option<&ControllerState>,
-    ) -> Result<RunnerController, ApiError> {
-        Ok(self.create_controller_meta(description, state).await?.0)
-    }
-
-    pub async fn create_controller_meta(
-        &self,
-        description: Option<&str>,
-        state: Option<&ControllerState>,
-    ) -> Result<(RunnerController, Meta), ApiError> {
-        let mut body = Map::new();
-        if let Some(d) = description {
-            body.insert("description".into(), Value::from(d));
-        }
-        if let Some(s) = state {
-            body.insert("state".into(), Value::from(s.as_str()));
-        }
-        let endpoint = "POST /api/v4/runner_controllers";
-        let body = Value::Object(body);
+    ) -> Sent<RunnerController> {
+        let body = Value::Object(create_body(description, state));
         let reply = self
-            .call(
+            .change(
                 Method::POST,
                 &["runner_controllers"],
-                endpoint,
                 Some(&body),
                 "runner controllers",
+                &[],
             )
             .await?;
-        Ok((reply.decode::<ControllerDto>()?.into(), reply.meta()))
+        controller_of(&reply)
     }
 
     /// Sends only the fields set; `description: Some(None)` sends `null`, which clears it.
     pub async fn update_controller(
         &self,
-        id: i64,
+        id: ControllerId,
         update: &ControllerUpdate,
-    ) -> Result<RunnerController, ApiError> {
-        Ok(self.update_controller_meta(id, update).await?.0)
-    }
-
-    pub async fn update_controller_meta(
-        &self,
-        id: i64,
-        update: &ControllerUpdate,
-    ) -> Result<(RunnerController, Meta), ApiError> {
+    ) -> Sent<RunnerController> {
         let body = Value::Object(update_body(update));
         let id_s = id.to_string();
         let what = format!("runner controller {id}");
-        let endpoint = "PUT /api/v4/runner_controllers/:id";
         let reply = self
-            .call(
+            .change(
                 Method::PUT,
                 &["runner_controllers", &id_s],
-                endpoint,
                 Some(&body),
                 &what,
+                &[],
             )
             .await?;
-        Ok((reply.decode::<ControllerDto>()?.into(), reply.meta()))
+        controller_of(&reply)
     }
 
-    /// With `if_unmodified_since` (usually the `updated_at` the user saw), the server refuses
-    /// with 412 if the controller changed after it.
+    /// With `if_unmodified_since` (the `updated_at` the change was based on), the server
+    /// refuses with 412 if the controller changed after it.
     pub async fn delete_controller(
         &self,
-        id: i64,
+        id: ControllerId,
         if_unmodified_since: Option<Timestamp>,
-    ) -> Result<(), ApiError> {
-        self.delete_controller_meta(id, if_unmodified_since)
-            .await
-            .map(|_| ())
-    }
-
-    pub async fn delete_controller_meta(
-        &self,
-        id: i64,
-        if_unmodified_since: Option<Timestamp>,
-    ) -> Result<Meta, ApiError> {
+    ) -> Sent<()> {
         let mut extra = Vec::new();
         if let Some(ts) = if_unmodified_since {
             let date = time::http_date_ceil(ts).ok_or_else(|| ApiError::Config {
@@ -272,32 +237,67 @@ impl GitLab {
         }
         let id_s = id.to_string();
         let what = format!("runner controller {id}");
-        let endpoint = "DELETE /api/v4/runner_controllers/:id";
         let reply = self
-            .call_with(
+            .change(
                 Method::DELETE,
                 &["runner_controllers", &id_s],
-                endpoint,
                 None,
                 &what,
                 &extra,
             )
             .await?;
-        Ok(reply.meta())
+        Ok(((), reply.meta()))
     }
 
     pub async fn current_user(&self) -> Result<CurrentUser, ApiError> {
         let reply = self
-            .call(
-                Method::GET,
-                &["user"],
-                "GET /api/v4/user",
-                None,
-                "the current user",
-            )
+            .read(&["user"], "GET /api/v4/user", "the current user")
             .await?;
         Ok(reply.decode::<UserDto>()?.into())
     }
+}
+
+/// The controller a change answered with.
+fn controller_of(reply: &Reply) -> Sent<RunnerController> {
+    let c = reply
+        .decode::<ControllerDto>()
+        .map_err(|e| sent::unreadable(reply, e))?;
+    Ok((c.into(), reply.meta()))
+}
+
+/// `/api/v4/runner_controllers/:id/...` for deprecation notices: numbers become their names.
+fn endpoint_of(segments: &[&str]) -> String {
+    let mut out = String::from("/api/v4");
+    let mut prev = "";
+    for seg in segments {
+        out.push('/');
+        if seg.parse::<i64>().is_ok() {
+            out.push_str(match prev {
+                "runner_controllers" => ":id",
+                "tokens" => ":token_id",
+                "runners" => ":runner_id",
+                _ => ":id",
+            });
+        } else {
+            out.push_str(seg);
+        }
+        prev = seg;
+    }
+    out
+}
+
+pub(crate) fn create_body(
+    description: Option<&str>,
+    state: Option<&ControllerState>,
+) -> Map<String, Value> {
+    let mut body = Map::new();
+    if let Some(d) = description {
+        body.insert("description".into(), Value::from(d));
+    }
+    if let Some(s) = state {
+        body.insert("state".into(), Value::from(s.as_str()));
+    }
+    body
 }
 
 pub(crate) fn update_body(update: &ControllerUpdate) -> Map<String, Value> {
@@ -374,6 +374,10 @@ mod tests {
             let gl = GitLab::new(base, SecretString::from("t"), &opts).expect("client");
             let url = gl.url(&["runner_controllers", "5"]).expect("url");
             assert_eq!(url.as_str(), want);
+            assert_eq!(
+                endpoint_of(&["runner_controllers", "5", "tokens", "7", "rotate"]),
+                "/api/v4/runner_controllers/:id/tokens/:token_id/rotate"
+            );
         }
         for bad in [
             "gitlab.example.com",

@@ -2,13 +2,13 @@
 //! ignored, missing optional fields (`connected`, `last_used_at`, `runner_level_scopings`) fine,
 //! an unknown state kept. Token secrets go straight into `SecretString`; never logged.
 
-use jiff::Timestamp;
 use secrecy::SecretString;
 use serde::Deserialize;
 
 use super::lenient;
 use crate::domain::{
-    ControllerState, ControllerToken, CurrentUser, RunnerController, RunnerScope, ScopeInfo, Scopes,
+    ControllerId, ControllerState, ControllerToken, CurrentUser, RunnerController, RunnerId,
+    RunnerScope, ScopeInfo, Scopes, Stamp, TokenId,
 };
 
 #[derive(Deserialize)]
@@ -19,10 +19,10 @@ pub(crate) struct ControllerDto {
     description: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_string")]
     state: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_time")]
-    created_at: Option<Timestamp>,
-    #[serde(default, deserialize_with = "lenient::opt_time")]
-    updated_at: Option<Timestamp>,
+    #[serde(default, deserialize_with = "lenient::opt_stamp")]
+    created_at: Option<Stamp>,
+    #[serde(default, deserialize_with = "lenient::opt_stamp")]
+    updated_at: Option<Stamp>,
     #[serde(default, deserialize_with = "lenient::opt_bool")]
     connected: Option<bool>,
 }
@@ -30,7 +30,7 @@ pub(crate) struct ControllerDto {
 impl From<ControllerDto> for RunnerController {
     fn from(d: ControllerDto) -> Self {
         RunnerController {
-            id: d.id,
+            id: ControllerId(d.id),
             description: d.description,
             // A missing state is shown as such rather than guessed.
             state: ControllerState::parse(d.state.as_deref().unwrap_or("unknown")),
@@ -49,12 +49,12 @@ pub(crate) struct TokenDto {
     runner_controller_id: Option<i64>,
     #[serde(default, deserialize_with = "lenient::opt_string")]
     description: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_time")]
-    last_used_at: Option<Timestamp>,
-    #[serde(default, deserialize_with = "lenient::opt_time")]
-    created_at: Option<Timestamp>,
-    #[serde(default, deserialize_with = "lenient::opt_time")]
-    updated_at: Option<Timestamp>,
+    #[serde(default, deserialize_with = "lenient::opt_stamp")]
+    last_used_at: Option<Stamp>,
+    #[serde(default, deserialize_with = "lenient::opt_stamp")]
+    created_at: Option<Stamp>,
+    #[serde(default, deserialize_with = "lenient::opt_stamp")]
+    updated_at: Option<Stamp>,
     /// Only in the answers of create and rotate.
     #[serde(default)]
     token: Option<String>,
@@ -62,10 +62,15 @@ pub(crate) struct TokenDto {
 
 impl TokenDto {
     /// `controller_id` fills in a missing `runner_controller_id`.
-    pub(crate) fn into_parts(self, controller_id: i64) -> (ControllerToken, Option<SecretString>) {
+    pub(crate) fn into_parts(
+        self,
+        controller_id: ControllerId,
+    ) -> (ControllerToken, Option<SecretString>) {
         let token = ControllerToken {
-            id: self.id,
-            runner_controller_id: self.runner_controller_id.unwrap_or(controller_id),
+            id: TokenId(self.id),
+            runner_controller_id: self
+                .runner_controller_id
+                .map_or(controller_id, ControllerId),
             description: self.description,
             last_used_at: self.last_used_at,
             created_at: self.created_at,
@@ -87,8 +92,8 @@ pub(crate) struct ScopesDto {
 struct ScopingDto {
     #[serde(deserialize_with = "lenient::opt_i64")]
     runner_id: Option<i64>,
-    #[serde(deserialize_with = "lenient::opt_time")]
-    created_at: Option<Timestamp>,
+    #[serde(deserialize_with = "lenient::opt_stamp")]
+    created_at: Option<Stamp>,
 }
 
 impl From<ScopesDto> for Scopes {
@@ -108,7 +113,7 @@ impl From<ScopesDto> for Scopes {
                 .into_iter()
                 .filter_map(|s| {
                     Some(RunnerScope {
-                        runner_id: s.runner_id?,
+                        runner_id: RunnerId(s.runner_id?),
                         created_at: s.created_at,
                     })
                 })
@@ -143,8 +148,8 @@ mod tests {
     use secrecy::ExposeSecret;
     use serde_json::json;
 
-    fn ts(s: &str) -> Option<Timestamp> {
-        s.parse().ok()
+    fn ts(s: &str) -> Option<crate::domain::Stamp> {
+        s.parse::<jiff::Timestamp>().ok().map(Into::into)
     }
 
     fn controller(v: serde_json::Value) -> RunnerController {
@@ -194,8 +199,11 @@ mod tests {
             "created_at": "2026-01-05T10:20:30.123Z", "token": "glrct-abc"
         }))
         .expect("decodes")
-        .into_parts(7);
-        assert_eq!((t.id, t.runner_controller_id, t.last_used_at), (3, 7, None));
+        .into_parts(ControllerId(7));
+        assert_eq!(
+            (t.id, t.runner_controller_id, t.last_used_at),
+            (TokenId(3), ControllerId(7), None)
+        );
         assert_eq!(
             secret
                 .as_ref()
@@ -207,8 +215,11 @@ mod tests {
         // 18.9: no last_used_at; no runner_controller_id at all is filled in from the request.
         let (t, secret) = serde_json::from_value::<TokenDto>(json!({"id": 4}))
             .expect("decodes")
-            .into_parts(9);
-        assert_eq!((t.id, t.runner_controller_id), (4, 9));
+            .into_parts(ControllerId(9));
+        assert_eq!(
+            (t.id, t.runner_controller_id),
+            (TokenId(4), ControllerId(9))
+        );
         assert!(secret.is_none());
     }
 
@@ -236,7 +247,7 @@ mod tests {
         assert_eq!(s.instance, None);
         assert_eq!(
             s.runners.iter().map(|r| r.runner_id).collect::<Vec<_>>(),
-            vec![5, 6]
+            vec![RunnerId(5), RunnerId(6)]
         );
 
         let empty: Scopes = serde_json::from_value::<ScopesDto>(json!({}))

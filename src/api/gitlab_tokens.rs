@@ -7,28 +7,39 @@ use secrecy::SecretString;
 use super::error::{Api, ApiError, Context};
 use super::gitlab::GitLab;
 use super::gitlab_dto::{ScopesDto, TokenDto};
-use super::http::{Meta, Reply};
-use crate::domain::{ControllerToken, NewToken, Scopes};
+use super::http::Reply;
+use super::sent::{self, Failure, Sent};
+use crate::domain::{ControllerId, ControllerToken, NewToken, RunnerId, Scopes, TokenId};
 
-fn controller(id: i64) -> String {
+fn controller(id: ControllerId) -> String {
     format!("runner controller {id}")
 }
 
-fn new_token(reply: &Reply, controller_id: i64) -> Result<NewToken, ApiError> {
+fn new_token(reply: &Reply, controller_id: ControllerId) -> Result<NewToken, Failure> {
     // The body holds a secret: a decoding error must not quote it.
-    let dto = reply.decode::<TokenDto>().map_err(|_| ApiError::Decode {
-        message: "the token answer could not be read (the token may have been created: check the token list)".into(),
+    let unreadable = |message: &str| {
+        sent::unreadable(
+            reply,
+            ApiError::Decode {
+                message: message.into(),
+            },
+        )
+    };
+    let dto = reply.decode::<TokenDto>().map_err(|_| {
+        unreadable("the token answer could not be read (the token may have been created: check the token list)")
     })?;
     let (token, secret) = dto.into_parts(controller_id);
-    let secret: SecretString = secret.ok_or_else(|| ApiError::Decode {
-        message: "the answer carries no token secret".into(),
-    })?;
+    let secret: SecretString =
+        secret.ok_or_else(|| unreadable("the answer carries no token secret"))?;
     Ok(NewToken { token, secret })
 }
 
 impl GitLab {
     /// Active tokens of a controller, every page.
-    pub async fn list_tokens(&self, controller_id: i64) -> Result<Vec<ControllerToken>, ApiError> {
+    pub async fn list_tokens(
+        &self,
+        controller_id: ControllerId,
+    ) -> Result<Vec<ControllerToken>, ApiError> {
         let what = controller(controller_id);
         let cx = Context {
             api: Api::GitLab,
@@ -48,31 +59,22 @@ impl GitLab {
 
     pub async fn create_token(
         &self,
-        controller_id: i64,
+        controller_id: ControllerId,
         description: Option<&str>,
-    ) -> Result<NewToken, ApiError> {
-        Ok(self.create_token_meta(controller_id, description).await?.0)
-    }
-
-    pub async fn create_token_meta(
-        &self,
-        controller_id: i64,
-        description: Option<&str>,
-    ) -> Result<(NewToken, Meta), ApiError> {
+    ) -> Sent<NewToken> {
         let mut body = serde_json::Map::new();
         if let Some(d) = description {
             body.insert("description".into(), d.into());
         }
         let body = serde_json::Value::Object(body);
         let id = controller_id.to_string();
-        let endpoint = "POST /api/v4/runner_controllers/:id/tokens";
         let reply = self
-            .call(
+            .change(
                 Method::POST,
                 &["runner_controllers", &id, "tokens"],
-                endpoint,
                 Some(&body),
                 &controller(controller_id),
+                &[],
             )
             .await?;
         Ok((new_token(&reply, controller_id)?, reply.meta()))
@@ -81,168 +83,87 @@ impl GitLab {
     /// The old token is revoked; the new one has a new id.
     pub async fn rotate_token(
         &self,
-        controller_id: i64,
-        token_id: i64,
-    ) -> Result<NewToken, ApiError> {
-        Ok(self.rotate_token_meta(controller_id, token_id).await?.0)
-    }
-
-    pub async fn rotate_token_meta(
-        &self,
-        controller_id: i64,
-        token_id: i64,
-    ) -> Result<(NewToken, Meta), ApiError> {
+        controller_id: ControllerId,
+        token_id: TokenId,
+    ) -> Sent<NewToken> {
         let (id, tid) = (controller_id.to_string(), token_id.to_string());
         let what = format!("token {token_id} of runner controller {controller_id}");
-        let endpoint = "POST /api/v4/runner_controllers/:id/tokens/:token_id/rotate";
         let reply = self
-            .call(
+            .change(
                 Method::POST,
                 &["runner_controllers", &id, "tokens", &tid, "rotate"],
-                endpoint,
                 None,
                 &what,
+                &[],
             )
             .await?;
         Ok((new_token(&reply, controller_id)?, reply.meta()))
     }
 
-    pub async fn revoke_token(&self, controller_id: i64, token_id: i64) -> Result<(), ApiError> {
-        self.revoke_token_meta(controller_id, token_id)
-            .await
-            .map(|_| ())
-    }
-
-    pub async fn revoke_token_meta(
-        &self,
-        controller_id: i64,
-        token_id: i64,
-    ) -> Result<Meta, ApiError> {
+    pub async fn revoke_token(&self, controller_id: ControllerId, token_id: TokenId) -> Sent<()> {
         let (id, tid) = (controller_id.to_string(), token_id.to_string());
         let what = format!("token {token_id} of runner controller {controller_id}");
-        let endpoint = "DELETE /api/v4/runner_controllers/:id/tokens/:token_id";
         let reply = self
-            .call(
+            .change(
                 Method::DELETE,
                 &["runner_controllers", &id, "tokens", &tid],
-                endpoint,
                 None,
                 &what,
+                &[],
             )
             .await?;
-        Ok(reply.meta())
+        Ok(((), reply.meta()))
     }
 
     /// `runner_level_scopings` is missing on 18.9; that reads as "no runner scopes".
-    pub async fn scopes(&self, controller_id: i64) -> Result<Scopes, ApiError> {
+    pub async fn scopes(&self, controller_id: ControllerId) -> Result<Scopes, ApiError> {
         let id = controller_id.to_string();
         let endpoint = "GET /api/v4/runner_controllers/:id/scopes";
         let reply = self
-            .call(
-                Method::GET,
+            .read(
                 &["runner_controllers", &id, "scopes"],
                 endpoint,
-                None,
                 &controller(controller_id),
             )
             .await?;
         Ok(reply.decode::<ScopesDto>()?.into())
     }
 
-    pub async fn add_instance_scope(&self, controller_id: i64) -> Result<(), ApiError> {
-        self.add_instance_scope_meta(controller_id)
-            .await
-            .map(|_| ())
-    }
-
-    pub async fn add_instance_scope_meta(&self, controller_id: i64) -> Result<Meta, ApiError> {
-        self.instance_scope(Method::POST, controller_id).await
-    }
-
-    /// Succeeds also when there was no instance scope.
-    pub async fn remove_instance_scope(&self, controller_id: i64) -> Result<(), ApiError> {
-        self.remove_instance_scope_meta(controller_id)
-            .await
-            .map(|_| ())
-    }
-
-    pub async fn remove_instance_scope_meta(&self, controller_id: i64) -> Result<Meta, ApiError> {
-        self.instance_scope(Method::DELETE, controller_id).await
-    }
-
-    async fn instance_scope(&self, method: Method, controller_id: i64) -> Result<Meta, ApiError> {
+    /// `POST` adds the instance scope (409 when there is one, or runner scopes); `DELETE`
+    /// removes it, and succeeds also when there was none.
+    pub async fn instance_scope(&self, method: Method, controller_id: ControllerId) -> Sent<()> {
         let id = controller_id.to_string();
-        let endpoint = format!("{method} /api/v4/runner_controllers/:id/scopes/instance");
         let reply = self
-            .call(
+            .change(
                 method,
                 &["runner_controllers", &id, "scopes", "instance"],
-                &endpoint,
                 None,
                 &controller(controller_id),
+                &[],
             )
             .await?;
-        Ok(reply.meta())
+        Ok(((), reply.meta()))
     }
 
-    /// GitLab 18.10+; only instance-type runners can be scoped (else 422).
-    pub async fn add_runner_scope(
-        &self,
-        controller_id: i64,
-        runner_id: i64,
-    ) -> Result<(), ApiError> {
-        self.add_runner_scope_meta(controller_id, runner_id)
-            .await
-            .map(|_| ())
-    }
-
-    pub async fn add_runner_scope_meta(
-        &self,
-        controller_id: i64,
-        runner_id: i64,
-    ) -> Result<Meta, ApiError> {
-        self.runner_scope(Method::POST, controller_id, runner_id)
-            .await
-    }
-
-    /// Succeeds also when the runner was not scoped.
-    pub async fn remove_runner_scope(
-        &self,
-        controller_id: i64,
-        runner_id: i64,
-    ) -> Result<(), ApiError> {
-        self.remove_runner_scope_meta(controller_id, runner_id)
-            .await
-            .map(|_| ())
-    }
-
-    pub async fn remove_runner_scope_meta(
-        &self,
-        controller_id: i64,
-        runner_id: i64,
-    ) -> Result<Meta, ApiError> {
-        self.runner_scope(Method::DELETE, controller_id, runner_id)
-            .await
-    }
-
-    async fn runner_scope(
+    /// GitLab 18.10+. `POST` scopes an instance-type runner (else 422); `DELETE` unscopes it,
+    /// and succeeds also when it was not scoped.
+    pub async fn runner_scope(
         &self,
         method: Method,
-        controller_id: i64,
-        runner_id: i64,
-    ) -> Result<Meta, ApiError> {
+        controller_id: ControllerId,
+        runner_id: RunnerId,
+    ) -> Sent<()> {
         let (id, rid) = (controller_id.to_string(), runner_id.to_string());
-        let endpoint = format!("{method} /api/v4/runner_controllers/:id/scopes/runners/:runner_id");
         let what = format!("runner controller {controller_id} or runner {runner_id}");
         let reply = self
-            .call(
+            .change(
                 method,
                 &["runner_controllers", &id, "scopes", "runners", &rid],
-                &endpoint,
                 None,
                 &what,
+                &[],
             )
             .await?;
-        Ok(reply.meta())
+        Ok(((), reply.meta()))
     }
 }

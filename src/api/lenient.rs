@@ -4,11 +4,11 @@
 
 use std::time::Duration;
 
-use jiff::Timestamp;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 use super::time;
+use crate::domain::Stamp;
 
 fn value<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
     Option::<Value>::deserialize(d)
@@ -68,11 +68,15 @@ pub(crate) fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, 
     })
 }
 
-/// RFC 3339 with or without offset or fraction (naive = UTC), or epoch seconds.
-pub(crate) fn opt_time<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Timestamp>, D::Error> {
+/// RFC 3339 with or without offset or fraction (naive = UTC), or epoch seconds; the
+/// server's text is kept for printing.
+pub(crate) fn opt_stamp<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Stamp>, D::Error> {
     Ok(match value(d)? {
-        Some(Value::String(s)) => time::parse_lenient(&s),
-        Some(Value::Number(n)) => n.as_f64().and_then(time::from_epoch_seconds),
+        Some(Value::String(s)) => time::parse_lenient(&s).map(|t| Stamp::new(t, &s)),
+        Some(Value::Number(n)) => n
+            .as_f64()
+            .and_then(time::from_epoch_seconds)
+            .map(Stamp::from),
         _ => None,
     })
 }
@@ -119,6 +123,7 @@ fn kind(v: Option<&Value>) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use jiff::Timestamp;
     use serde_json::json;
 
     #[derive(Deserialize, Debug, Default)]
@@ -130,8 +135,8 @@ mod tests {
         n: Option<i64>,
         #[serde(deserialize_with = "opt_bool")]
         b: Option<bool>,
-        #[serde(deserialize_with = "opt_time")]
-        t: Option<Timestamp>,
+        #[serde(deserialize_with = "opt_stamp")]
+        t: Option<Stamp>,
         #[serde(deserialize_with = "opt_duration")]
         d: Option<Duration>,
     }
@@ -154,9 +159,18 @@ mod tests {
         assert_eq!(probe(json!({"b": "true"})).b, Some(true));
         assert_eq!(probe(json!({"b": false})).b, Some(false));
         assert_eq!(probe(json!({"b": "maybe"})).b, None);
-        let t = probe(json!({"t": "2026-01-05T10:20:30"})).t;
+        let t = probe(json!({"t": "2026-01-05T10:20:30"})).t.map(|s| s.at());
         assert_eq!(t, "2026-01-05T10:20:30Z".parse().ok());
-        assert_eq!(probe(json!({"t": 0})).t, Some(Timestamp::UNIX_EPOCH));
+        let naive = probe(json!({"t": "2026-01-05T10:20:30"})).t.expect("time");
+        assert_eq!(
+            naive.as_str(),
+            "2026-01-05T10:20:30Z",
+            "a naive time prints in RFC 3339"
+        );
+        assert_eq!(
+            probe(json!({"t": 0})).t.map(|s| s.at()),
+            Some(Timestamp::UNIX_EPOCH)
+        );
         assert_eq!(probe(json!({"t": "garbage"})).t, None);
         assert_eq!(probe(json!({"d": 600})).d, Some(Duration::from_secs(600)));
         assert_eq!(

@@ -11,9 +11,10 @@ use serde_json::{Value, json};
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::error::{Api, ApiError, Context};
-use super::http::{self, HttpOptions, Meta, Reply, Transport};
+use super::http::{self, HttpOptions, Reply, Transport};
+use super::sent::{self, Failure, Sent};
 use super::vehaas_dto::{self, JobDto, SessionDto};
-use crate::domain::{Deprecation, Job, RunnerRequest, Session};
+use crate::domain::{Deprecation, Job, JobId, RunnerRequest, Session, SessionId};
 
 /// Where each call lives below the base URL; `{job_id}` and `{id}` are replaced by the
 /// percent-encoded id. Configurable because the real servers cannot be checked from here.
@@ -111,48 +112,51 @@ impl Vehaas {
         })
     }
 
-    async fn call(
+    fn context<'a>(what: &'a str) -> Context<'a> {
+        Context {
+            api: Api::Vehaas,
+            what,
+            unlicensed_on_404: false,
+        }
+    }
+
+    async fn read(&self, template: &str, id: Option<&str>, what: &str) -> Result<Reply, ApiError> {
+        let url = self.url(template, id)?;
+        let endpoint = format!("GET {template}");
+        self.http
+            .call(Method::GET, url, &endpoint, None, &[], &Self::context(what))
+            .await
+    }
+
+    /// One change: the reply on success, else a `Failure` with the server's request id.
+    async fn change(
         &self,
         method: Method,
         template: &str,
         id: Option<&str>,
         body: Option<&Value>,
         what: &str,
-    ) -> Result<Reply, ApiError> {
+    ) -> Result<Reply, Failure> {
         let url = self.url(template, id)?;
         let endpoint = format!("{method} {template}");
-        let cx = Context {
-            api: Api::Vehaas,
-            what,
-            unlicensed_on_404: false,
-        };
-        self.http.call(method, url, &endpoint, body, &[], &cx).await
+        let reply = self.http.send(method, url, &endpoint, body, &[]).await?;
+        sent::judge(reply, &Self::context(what))
     }
 
     /// Every session as the server serves it (the caller filters, e.g. `Session::is_current`).
     pub async fn list_sessions(&self) -> Result<Vec<Session>, ApiError> {
         let reply = self
-            .call(
-                Method::GET,
-                &self.paths.sessions,
-                None,
-                None,
-                "the session list",
-            )
+            .read(&self.paths.sessions, None, "the session list")
             .await?;
         vehaas_dto::sessions(reply.decode()?).map_err(decode_err)
     }
 
     /// `POST /jobs`, sent exactly once: on a timeout the booking may or may not exist, so the
     /// caller should look at the sessions before asking again.
-    pub async fn request_runner(&self, req: &RunnerRequest) -> Result<Job, ApiError> {
-        Ok(self.request_runner_meta(req).await?.0)
-    }
-
-    pub async fn request_runner_meta(&self, req: &RunnerRequest) -> Result<(Job, Meta), ApiError> {
+    pub async fn request_runner(&self, req: &RunnerRequest) -> Sent<Job> {
         let body = vehaas_dto::runner_request_body(req);
         let reply = self
-            .call(
+            .change(
                 Method::POST,
                 &self.paths.jobs,
                 None,
@@ -160,39 +164,28 @@ impl Vehaas {
                 "the jobs endpoint",
             )
             .await?;
-        let dto: JobDto = serde_json::from_value(vehaas_dto::unwrap_object(reply.decode()?))
-            .map_err(|e| decode_err(e.to_string()))?;
-        let job = dto.into_job(Some(&req.assembly_ref)).map_err(decode_err)?;
+        let job =
+            decode_job(&reply, Some(&req.assembly_ref)).map_err(|e| sent::unreadable(&reply, e))?;
         Ok((job, reply.meta()))
     }
 
-    pub async fn get_job(&self, job_id: &str) -> Result<Job, ApiError> {
+    pub async fn get_job(&self, job_id: &JobId) -> Result<Job, ApiError> {
         let what = format!("job {job_id}");
         let reply = self
-            .call(Method::GET, &self.paths.job, Some(job_id), None, &what)
+            .read(&self.paths.job, Some(job_id.as_str()), &what)
             .await?;
-        let dto: JobDto = serde_json::from_value(vehaas_dto::unwrap_object(reply.decode()?))
-            .map_err(|e| decode_err(e.to_string()))?;
-        dto.into_job(None).map_err(decode_err)
+        decode_job(&reply, None)
     }
 
     /// `PATCH {"end": <RFC 3339>}`; 409 when a later booking clashes.
-    pub async fn extend_session(&self, id: &str, new_end: Timestamp) -> Result<Session, ApiError> {
-        Ok(self.extend_session_meta(id, new_end).await?.0)
-    }
-
-    pub async fn extend_session_meta(
-        &self,
-        id: &str,
-        new_end: Timestamp,
-    ) -> Result<(Session, Meta), ApiError> {
+    pub async fn extend_session(&self, id: &SessionId, new_end: Timestamp) -> Sent<Session> {
         let what = format!("session {id}");
         let body = json!({ "end": new_end.to_string() });
         let reply = self
-            .call(
+            .change(
                 Method::PATCH,
                 &self.paths.session,
-                Some(id),
+                Some(id.as_str()),
                 Some(&body),
                 &what,
             )
@@ -200,30 +193,52 @@ impl Vehaas {
         let meta = reply.meta();
         if reply.body.iter().all(u8::is_ascii_whitespace) {
             // An empty success (204): read the session back.
-            let session = self.list_sessions().await?.into_iter().find(|s| s.id == id);
-            let session = session.ok_or_else(|| ApiError::NotFound {
-                what,
-                message: "not in the list after extending it".into(),
+            let listed = self
+                .list_sessions()
+                .await
+                .map_err(|e| sent::unreadable(&reply, e))?;
+            let session = listed.into_iter().find(|s| s.id == *id);
+            let session = session.ok_or_else(|| {
+                sent::unreadable(
+                    &reply,
+                    ApiError::NotFound {
+                        what,
+                        message: "not in the list after extending it".into(),
+                    },
+                )
             })?;
             return Ok((session, meta));
         }
-        let dto: SessionDto = serde_json::from_value(vehaas_dto::unwrap_object(reply.decode()?))
-            .map_err(|e| decode_err(e.to_string()))?;
-        Ok((dto.into_session().map_err(decode_err)?, meta))
+        let session = decode_session(&reply).map_err(|e| sent::unreadable(&reply, e))?;
+        Ok((session, meta))
     }
 
     /// Ends the session now; its runner is deleted.
-    pub async fn release_session(&self, id: &str) -> Result<(), ApiError> {
-        self.release_session_meta(id).await.map(|_| ())
-    }
-
-    pub async fn release_session_meta(&self, id: &str) -> Result<Meta, ApiError> {
+    pub async fn release_session(&self, id: &SessionId) -> Sent<()> {
         let what = format!("session {id}");
         let reply = self
-            .call(Method::POST, &self.paths.release, Some(id), None, &what)
+            .change(
+                Method::POST,
+                &self.paths.release,
+                Some(id.as_str()),
+                None,
+                &what,
+            )
             .await?;
-        Ok(reply.meta())
+        Ok(((), reply.meta()))
     }
+}
+
+fn decode_job(reply: &Reply, assembly_ref: Option<&str>) -> Result<Job, ApiError> {
+    let dto: JobDto = serde_json::from_value(vehaas_dto::unwrap_object(reply.decode()?))
+        .map_err(|e| decode_err(e.to_string()))?;
+    dto.into_job(assembly_ref).map_err(decode_err)
+}
+
+fn decode_session(reply: &Reply) -> Result<Session, ApiError> {
+    let dto: SessionDto = serde_json::from_value(vehaas_dto::unwrap_object(reply.decode()?))
+        .map_err(|e| decode_err(e.to_string()))?;
+    dto.into_session().map_err(decode_err)
 }
 
 #[cfg(test)]

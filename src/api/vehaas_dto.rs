@@ -4,12 +4,11 @@
 
 use std::time::Duration;
 
-use jiff::Timestamp;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::lenient;
-use crate::domain::{Job, JobState, RunnerRequest, Session, SessionState};
+use crate::domain::{Job, JobId, JobState, RunnerRequest, Session, SessionId, SessionState, Stamp};
 
 /// Alternative names (`session_id`, `status`, `start_time`) are separate fields, not serde
 /// aliases: a server sending both would otherwise fail with "duplicate field".
@@ -27,14 +26,14 @@ pub(crate) struct SessionDto {
     state: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_string")]
     status: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_time")]
-    start: Option<Timestamp>,
-    #[serde(default, deserialize_with = "lenient::opt_time")]
-    start_time: Option<Timestamp>,
-    #[serde(default, deserialize_with = "lenient::opt_time")]
-    end: Option<Timestamp>,
-    #[serde(default, deserialize_with = "lenient::opt_time")]
-    end_time: Option<Timestamp>,
+    #[serde(default, deserialize_with = "lenient::opt_stamp")]
+    start: Option<Stamp>,
+    #[serde(default, deserialize_with = "lenient::opt_stamp")]
+    start_time: Option<Stamp>,
+    #[serde(default, deserialize_with = "lenient::opt_stamp")]
+    end: Option<Stamp>,
+    #[serde(default, deserialize_with = "lenient::opt_stamp")]
+    end_time: Option<Stamp>,
     #[serde(default, deserialize_with = "lenient::opt_duration")]
     duration: Option<Duration>,
     #[serde(default, deserialize_with = "lenient::opt_string")]
@@ -46,17 +45,19 @@ impl SessionDto {
         let id = self.id.or(self.session_id).filter(|s| !s.trim().is_empty());
         let id = id.ok_or("a session without an id")?;
         let (start, end) = (self.start.or(self.start_time), self.end.or(self.end_time));
+        let duration = self.duration.or_else(|| {
+            let (s, e) = (start.as_ref()?, end.as_ref()?);
+            Duration::try_from(e.at().duration_since(s.at())).ok()
+        });
         Ok(Session {
-            id,
+            id: SessionId(id),
             assembly_ref: self.assembly_ref.unwrap_or_default(),
             owner: self.owner,
             state: SessionState::parse(self.state.or(self.status).as_deref().unwrap_or("unknown")),
             start,
             end,
             // Derived when the server sends the slot but not its length.
-            duration: self
-                .duration
-                .or_else(|| Duration::try_from(end?.duration_since(start?)).ok()),
+            duration,
             gitlab_runner_tag: self.gitlab_runner_tag,
         })
     }
@@ -78,10 +79,10 @@ pub(crate) struct JobDto {
     session_id: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_string")]
     gitlab_runner_tag: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_time")]
-    created_at: Option<Timestamp>,
-    #[serde(default, deserialize_with = "lenient::opt_time")]
-    updated_at: Option<Timestamp>,
+    #[serde(default, deserialize_with = "lenient::opt_stamp")]
+    created_at: Option<Stamp>,
+    #[serde(default, deserialize_with = "lenient::opt_stamp")]
+    updated_at: Option<Stamp>,
     #[serde(default)]
     error: Option<Value>,
     #[serde(default)]
@@ -110,12 +111,12 @@ impl JobDto {
     pub(crate) fn into_job(self, assembly_ref: Option<&str>) -> Result<Job, String> {
         let job_id = self.job_id.or(self.id).filter(|s| !s.trim().is_empty());
         Ok(Job {
-            job_id: job_id.ok_or("a job without a job_id")?,
+            job_id: JobId(job_id.ok_or("a job without a job_id")?),
             state: JobState::parse(self.state.or(self.status).as_deref().unwrap_or("queued")),
             assembly_ref: self
                 .assembly_ref
                 .or_else(|| assembly_ref.map(str::to_string)),
-            session_id: self.session_id,
+            session_id: self.session_id.map(SessionId),
             gitlab_runner_tag: self.gitlab_runner_tag,
             created_at: self.created_at,
             updated_at: self.updated_at,
@@ -164,8 +165,8 @@ pub(crate) fn unwrap_object(v: Value) -> Value {
 mod tests {
     use super::*;
 
-    fn ts(s: &str) -> Option<Timestamp> {
-        s.parse().ok()
+    fn ts(s: &str) -> Option<crate::domain::Stamp> {
+        s.parse::<jiff::Timestamp>().ok().map(Into::into)
     }
 
     fn session(v: Value) -> Session {
@@ -299,7 +300,7 @@ mod tests {
         .expect("has an id");
         assert_eq!(full.state, JobState::Finished);
         assert_eq!(full.assembly_ref.as_deref(), Some("ASM-2"));
-        assert_eq!(full.session_id.as_deref(), Some("99"));
+        assert_eq!(full.session_id.as_ref().map(|s| s.as_str()), Some("99"));
         assert_eq!(full.created_at, ts("2026-01-05T10:00:00.123456Z"));
 
         let odd = serde_json::from_value::<JobDto>(json!({"id": "j", "status": "provisioning"}))

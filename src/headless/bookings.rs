@@ -1,19 +1,21 @@
 //! `runnerdeck bookings ...`: veHaaS sessions and runner requests. `POST /jobs` is sent exactly
-//! once: a retry could book twice.
+//! once (a retry could book twice) and is audited as soon as it is answered, so a `--wait`
+//! interrupted with ctrl-c still says which job exists.
 
 use std::time::Duration;
 
 use serde_json::{Value, json};
 
+use super::confirm::allow;
 use super::output::{
     Doc, JOB_HEADER, SESSION_HEADER, job_json, job_row, session_json, session_row,
 };
-use super::{Auditor, Change, EXIT_API, EXIT_USAGE, fail, usage, writable};
-use crate::api::{ApiError, Vehaas};
-use crate::audit::session_path;
+use super::{EXIT_API, fail, op_failed, usage, writable};
+use crate::api::Vehaas;
 use crate::cli::{BookingsCommand, Output};
 use crate::domain::{Job, JobState, RunnerRequest, Session, Timestamp};
 use crate::duration::format_short;
+use crate::ops::{Change, Done, OpError, Ops};
 use crate::setup::Setup;
 
 /// `--wait` polls after 1 s, then ever less often, up to every 10 s, for at most 15 minutes.
@@ -21,17 +23,12 @@ const FIRST_POLL: Duration = Duration::from_secs(1);
 const MAX_POLL: Duration = Duration::from_secs(10);
 const MAX_WAIT: Duration = Duration::from_secs(15 * 60);
 
-/// What `request` needs besides the clients.
-struct RequestArgs {
-    req: RunnerRequest,
-    wait: bool,
-    output: Output,
-}
+/// Exit code of a run interrupted by ctrl-c.
+const EXIT_INTERRUPTED: u8 = 130;
 
-pub(super) async fn run(setup: &Setup, cmd: BookingsCommand) -> u8 {
-    let Some(vehaas) = &setup.vehaas else {
-        eprintln!("runnerdeck: veHaaS is not configured: add a [vehaas] table to the config");
-        return EXIT_USAGE;
+pub(super) async fn run(setup: &Setup, ops: &Ops, cmd: BookingsCommand) -> u8 {
+    let Some(vehaas) = ops.vehaas() else {
+        return usage("veHaaS is not configured: add a [vehaas] table to the config");
     };
     match cmd {
         BookingsCommand::List { out, all } => list(vehaas, all, out.output).await,
@@ -58,17 +55,13 @@ pub(super) async fn run(setup: &Setup, cmd: BookingsCommand) -> u8 {
             if let Err(code) = writable(setup) {
                 return code;
             }
-            let args = RequestArgs {
-                req: RunnerRequest {
-                    assembly_ref: assembly,
-                    duration,
-                    provider_url,
-                    put_in_queue: !no_queue,
-                },
-                wait,
-                output: out.output,
+            let request = RunnerRequest {
+                assembly_ref: assembly,
+                duration,
+                provider_url,
+                put_in_queue: !no_queue,
             };
-            request(setup, vehaas, args).await
+            send_request(ops, vehaas, request, wait, out.output).await
         }
         BookingsCommand::Status { job_id, out } => match vehaas.get_job(&job_id).await {
             Ok(job) => job_doc(&job).emit(out.output),
@@ -82,22 +75,36 @@ pub(super) async fn run(setup: &Setup, cmd: BookingsCommand) -> u8 {
             if let Err(code) = writable(setup) {
                 return code;
             }
-            extend(setup, vehaas, &session_id, by, out.output).await
+            let change = Change::ExtendSession { id: session_id, by };
+            match ops.run(change).await {
+                Ok(Done::Extended { after, .. }) => session_doc(&after).emit(out.output),
+                Ok(_) => EXIT_API,
+                Err(e) => op_failed(&e),
+            }
         }
         BookingsCommand::Release {
             session_id,
             yes,
             out,
         } => {
-            if !yes.yes {
-                return usage(&format!(
-                    "releasing session {session_id} ends it now and deletes its runner: pass --yes to confirm"
-                ));
-            }
             if let Err(code) = writable(setup) {
                 return code;
             }
-            release(setup, vehaas, &session_id, out.output).await
+            let change = Change::ReleaseSession {
+                id: session_id.clone(),
+            };
+            let what = format!("releasing session {session_id} ends it now and deletes its runner");
+            if let Err(code) = allow(ops, &change, yes.yes, &what).await {
+                return code;
+            }
+            match ops.run(change).await {
+                Ok(_) => Doc::message(
+                    json!({"released": true, "id": session_id}),
+                    format!("Released session {session_id}; its runner is deleted."),
+                )
+                .emit(out.output),
+                Err(e) => op_failed(&e),
+            }
         }
     }
 }
@@ -119,7 +126,7 @@ async fn list(vehaas: &Vehaas, all: bool, output: Output) -> u8 {
         Ok(mut list) => {
             let now = Timestamp::now();
             list.retain(|s| all || s.is_current(now));
-            list.sort_by_key(|s| s.end);
+            list.sort_by_key(|s| s.end.as_ref().map(|e| e.at()));
             Doc::new(
                 Value::Array(list.iter().map(session_json).collect()),
                 &SESSION_HEADER,
@@ -131,32 +138,33 @@ async fn list(vehaas: &Vehaas, all: bool, output: Output) -> u8 {
     }
 }
 
-async fn request(setup: &Setup, vehaas: &Vehaas, args: RequestArgs) -> u8 {
-    let res = vehaas.request_runner_meta(&args.req).await;
-    let change = Change {
-        url: vehaas.base_url().to_string(),
-        method: "POST",
-        path: vehaas.paths().jobs.clone(),
-        before: None,
-        after: Some(match &res {
-            Ok((job, _)) => job_json(job),
-            // What was asked for, so the log says what may have been booked.
-            Err(_) => json!({
-                "assembly_ref": args.req.assembly_ref,
-                "duration_seconds": args.req.duration.as_secs(),
-                "put_in_queue": args.req.put_in_queue,
-                "provider_url": args.req.provider_url,
-            }),
-        }),
+/// Sends the request; ctrl-c before its answer says the booking may exist, after it names
+/// the job (it is audited either way).
+async fn send_request(
+    ops: &Ops,
+    vehaas: &Vehaas,
+    req: RunnerRequest,
+    wait: bool,
+    output: Output,
+) -> u8 {
+    let assembly = req.assembly_ref.clone();
+    let sent = tokio::select! {
+        r = ops.run(Change::RequestRunner { request: req }) => r,
+        _ = tokio::signal::ctrl_c() => {
+            eprintln!(
+                "runnerdeck: interrupted: the request for {assembly} was sent; the booking may or may not exist: check `runnerdeck bookings list`"
+            );
+            return EXIT_INTERRUPTED;
+        }
     };
-    Auditor::new(setup)
-        .record(change, res.as_ref().map(|(_, m)| m))
-        .await;
-    let job = match res {
-        Ok((job, _)) => job,
+    let job = match sent {
+        Ok(Done::RunnerRequested(job)) => job,
+        Ok(_) => return EXIT_API,
         Err(e) => {
-            let code = fail(&e);
-            if e.outcome_unknown() {
+            let code = op_failed(&e);
+            if let OpError::Api(f) = &e
+                && f.error.outcome_unknown()
+            {
                 eprintln!(
                     "runnerdeck: the booking may or may not exist: check `runnerdeck bookings list` before asking again"
                 );
@@ -164,8 +172,8 @@ async fn request(setup: &Setup, vehaas: &Vehaas, args: RequestArgs) -> u8 {
             return code;
         }
     };
-    if !args.wait {
-        return job_doc(&job).emit(args.output);
+    if !wait {
+        return job_doc(&job).emit(output);
     }
     eprintln!(
         "runnerdeck: job {} {}; waiting for the runner (up to {})",
@@ -173,11 +181,20 @@ async fn request(setup: &Setup, vehaas: &Vehaas, args: RequestArgs) -> u8 {
         job.state,
         format_short(MAX_WAIT)
     );
-    wait(vehaas, job, args.output).await
+    let job_id = job.job_id.clone();
+    tokio::select! {
+        code = follow(vehaas, job, output) => code,
+        _ = tokio::signal::ctrl_c() => {
+            eprintln!(
+                "runnerdeck: interrupted: job {job_id} exists, so the booking of {assembly} does or will: follow it with `runnerdeck bookings status {job_id}`"
+            );
+            EXIT_INTERRUPTED
+        }
+    }
 }
 
 /// Follows the job until it is finished or failed, polling less and less often.
-async fn wait(vehaas: &Vehaas, mut job: Job, output: Output) -> u8 {
+async fn follow(vehaas: &Vehaas, mut job: Job, output: Output) -> u8 {
     let started = tokio::time::Instant::now();
     let mut delay = FIRST_POLL;
     while !job.state.is_terminal() {
@@ -219,78 +236,4 @@ async fn wait(vehaas: &Vehaas, mut job: Job, output: Output) -> u8 {
         return EXIT_API;
     }
     job_doc(&job).emit(output)
-}
-
-async fn find_session(vehaas: &Vehaas, id: &str) -> Result<Option<Session>, ApiError> {
-    Ok(vehaas
-        .list_sessions()
-        .await?
-        .into_iter()
-        .find(|s| s.id == id))
-}
-
-async fn extend(setup: &Setup, vehaas: &Vehaas, id: &str, by: Duration, output: Output) -> u8 {
-    let before = match find_session(vehaas, id).await {
-        Ok(Some(s)) => s,
-        Ok(None) => {
-            eprintln!(
-                "runnerdeck: session {id} is not in your session list (`runnerdeck bookings list --all`)"
-            );
-            return EXIT_API;
-        }
-        Err(e) => return fail(&e),
-    };
-    let Some(end) = before.end else {
-        eprintln!("runnerdeck: session {id} has no end time to extend");
-        return EXIT_API;
-    };
-    let new_end = jiff::SignedDuration::try_from(by)
-        .ok()
-        .and_then(|d| end.checked_add(d).ok());
-    let Some(new_end) = new_end else {
-        return usage(&format!(
-            "cannot extend session {id} by {}",
-            format_short(by)
-        ));
-    };
-    let res = vehaas.extend_session_meta(id, new_end).await;
-    let change = Change {
-        url: vehaas.base_url().to_string(),
-        method: "PATCH",
-        path: session_path(&vehaas.paths().session, id),
-        before: Some(session_json(&before)),
-        after: Some(match &res {
-            Ok((s, _)) => session_json(s),
-            Err(_) => json!({"id": id, "end": new_end.to_string()}),
-        }),
-    };
-    Auditor::new(setup)
-        .record(change, res.as_ref().map(|(_, m)| m))
-        .await;
-    match res {
-        Ok((s, _)) => session_doc(&s).emit(output),
-        Err(e) => fail(&e),
-    }
-}
-
-async fn release(setup: &Setup, vehaas: &Vehaas, id: &str, output: Output) -> u8 {
-    // Only for the log: the server decides whether the session can be released.
-    let before = find_session(vehaas, id).await.ok().flatten();
-    let res = vehaas.release_session_meta(id).await;
-    let change = Change {
-        url: vehaas.base_url().to_string(),
-        method: "POST",
-        path: session_path(&vehaas.paths().release, id),
-        before: before.as_ref().map(session_json),
-        after: None,
-    };
-    Auditor::new(setup).record(change, res.as_ref()).await;
-    match res {
-        Ok(_) => Doc::message(
-            json!({"released": true, "id": id}),
-            format!("Released session {id}; its runner is deleted."),
-        )
-        .emit(output),
-        Err(e) => fail(&e),
-    }
 }

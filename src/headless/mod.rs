@@ -1,22 +1,24 @@
 //! The scripting verbs (`runnerdeck rc ...`, `runnerdeck bookings ...`): one JSON document or
 //! one table per call on stdout, the server's reason on stderr and a non-zero exit on failure.
-//! Every change is written to the audit log (also when it fails); a token secret is printed once,
-//! on stdout, by token create/rotate, and nowhere else.
+//! Every change goes through `ops` (the same code as the TUI, audited the same way); the same
+//! safety rule asks on a terminal and needs `--yes` without one. A token secret is printed
+//! once, on stdout, by token create/rotate, and nowhere else.
 
 mod bookings;
+mod confirm;
 pub mod doctor;
 pub mod output;
 mod rc;
 
-use tokio::sync::OnceCell;
+use std::sync::Arc;
 
 pub use output::{controller_json, print_table, session_json};
 
-use crate::api::{ApiError, GitLab, Meta};
-pub(crate) use crate::audit::Change;
-use crate::audit::{AuditEntry, AuditLog};
+use crate::api::ApiError;
+use crate::audit::AuditLog;
 use crate::cli::{BookingsCommand, RcCommand};
 use crate::domain::Deprecation;
+use crate::ops::{Auditor, OpError, Ops, Source};
 use crate::setup::Setup;
 
 /// Exit codes: 0 success, 1 the server refused or failed, 2 usage or configuration.
@@ -24,12 +26,30 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_API: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 
+/// The clients of the run, with an audit log written as source `cli`.
+fn ops(setup: &Setup) -> Ops {
+    let log = AuditLog::for_run(setup.context.demo);
+    if log.is_none() {
+        eprintln!(
+            "runnerdeck: warning: no state directory: changes are not audited (set RUNNERDECK_STATE_DIR)"
+        );
+    }
+    let auditor = Auditor::new(log, Source::Cli, Arc::clone(&setup.gitlab), |e| {
+        eprintln!("runnerdeck: warning: {e}");
+    });
+    Ops::new(Arc::clone(&setup.gitlab), setup.vehaas.clone(), auditor)
+}
+
 pub async fn rc(setup: &Setup, cmd: RcCommand) -> u8 {
-    rc::run(setup, cmd).await
+    rc::run(setup, &ops(setup), cmd).await
 }
 
 pub async fn bookings(setup: &Setup, cmd: BookingsCommand) -> u8 {
-    bookings::run(setup, cmd).await
+    if setup.vehaas.is_none() {
+        eprintln!("runnerdeck: veHaaS is not configured: add a [vehaas] table to the config");
+        return EXIT_USAGE;
+    }
+    bookings::run(setup, &ops(setup), cmd).await
 }
 
 /// Prints the deprecation notices the servers sent during this run, once each, on stderr.
@@ -57,6 +77,24 @@ fn fail(e: &ApiError) -> u8 {
     EXIT_API
 }
 
+/// A change that did not go through: why, on stderr.
+fn op_failed(e: &OpError) -> u8 {
+    match e {
+        OpError::Api(f) => fail(&f.error),
+        OpError::Refused(r) => {
+            eprintln!("runnerdeck: {}", crate::ui::words::refusal(r));
+            EXIT_API
+        }
+        OpError::ChangedElsewhere { server } => {
+            eprintln!(
+                "runnerdeck: runner controller {} changed on the server meanwhile; nothing was sent: look at it again (`runnerdeck rc get {}`)",
+                server.id, server.id
+            );
+            EXIT_API
+        }
+    }
+}
+
 /// A usage mistake found after parsing; exit 2.
 fn usage(msg: &str) -> u8 {
     eprintln!("runnerdeck: {msg}");
@@ -71,50 +109,4 @@ fn writable(setup: &Setup) -> Result<(), u8> {
         ));
     }
     Ok(())
-}
-
-/// Writes audit entries for this run (source "cli"); the acting user is asked once.
-struct Auditor<'a> {
-    log: Option<AuditLog>,
-    gitlab: &'a GitLab,
-    user: OnceCell<Option<String>>,
-}
-
-impl<'a> Auditor<'a> {
-    /// The log of this run (`--demo` keeps its own, away from real changes).
-    fn new(setup: &'a Setup) -> Self {
-        let log = AuditLog::for_run(setup.context.demo);
-        if log.is_none() {
-            eprintln!(
-                "runnerdeck: warning: no state directory: this change is not audited (set RUNNERDECK_STATE_DIR)"
-            );
-        }
-        Self {
-            log,
-            gitlab: &setup.gitlab,
-            user: OnceCell::new(),
-        }
-    }
-
-    async fn user(&self) -> Option<String> {
-        self.user
-            .get_or_init(|| crate::audit::acting_user(self.gitlab))
-            .await
-            .clone()
-    }
-
-    /// Appends one entry for `change` with the outcome; a log that cannot be written is a
-    /// warning, not a failure of the change.
-    async fn record(&self, change: Change, outcome: Result<&Meta, &ApiError>) {
-        let Some(log) = &self.log else {
-            return;
-        };
-        let entry = AuditEntry::of(change, self.user().await, "cli", outcome);
-        if let Err(e) = log.append(&entry) {
-            eprintln!(
-                "runnerdeck: warning: cannot write the audit log {}: {e}",
-                log.path().display()
-            );
-        }
-    }
 }

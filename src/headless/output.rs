@@ -3,71 +3,12 @@
 
 use std::io::Write;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::EXIT_API;
 use crate::cli::Output;
 use crate::domain::{ControllerToken, Job, RunnerController, Scopes, Session};
-
-pub fn controller_json(c: &RunnerController) -> Value {
-    json!({
-        "id": c.id,
-        "description": c.description,
-        "state": c.state.as_str(),
-        "created_at": c.created_at.map(|t| t.to_string()),
-        "updated_at": c.updated_at.map(|t| t.to_string()),
-        "connected": c.connected,
-    })
-}
-
-pub fn session_json(s: &Session) -> Value {
-    json!({
-        "id": s.id,
-        "assembly_ref": s.assembly_ref,
-        "owner": s.owner,
-        "state": s.state.as_str(),
-        "start": s.start.map(|t| t.to_string()),
-        "end": s.end.map(|t| t.to_string()),
-        "duration_seconds": s.duration.map(|d| d.as_secs()),
-        "gitlab_runner_tag": s.gitlab_runner_tag,
-    })
-}
-
-/// A token without its secret (the secret is only ever added by token create/rotate output).
-pub fn token_json(t: &ControllerToken) -> Value {
-    json!({
-        "id": t.id,
-        "runner_controller_id": t.runner_controller_id,
-        "description": t.description,
-        "last_used_at": t.last_used_at.map(|x| x.to_string()),
-        "created_at": t.created_at.map(|x| x.to_string()),
-        "updated_at": t.updated_at.map(|x| x.to_string()),
-    })
-}
-
-pub fn scopes_json(s: &Scopes) -> Value {
-    json!({
-        "instance": s.instance.as_ref().map(|i| json!({
-            "created_at": i.created_at.map(|t| t.to_string()),
-        })),
-        "runners": s.runners.iter().map(|r| json!({
-            "runner_id": r.runner_id,
-            "created_at": r.created_at.map(|t| t.to_string()),
-        })).collect::<Vec<_>>(),
-    })
-}
-
-pub fn job_json(j: &Job) -> Value {
-    json!({
-        "job_id": j.job_id,
-        "state": j.state.as_str(),
-        "assembly_ref": j.assembly_ref,
-        "session_id": j.session_id,
-        "gitlab_runner_tag": j.gitlab_runner_tag,
-        "created_at": j.created_at.map(|t| t.to_string()),
-        "updated_at": j.updated_at.map(|t| t.to_string()),
-    })
-}
+pub use crate::json::{controller_json, job_json, scopes_json, session_json, token_json};
 
 fn opt<T: ToString>(v: Option<T>) -> String {
     v.map(|x| x.to_string()).unwrap_or_default()
@@ -92,8 +33,8 @@ pub fn controller_row(c: &RunnerController) -> Vec<String> {
             None => "-".into(),
         },
         c.description.clone().unwrap_or_default(),
-        opt(c.created_at),
-        opt(c.updated_at),
+        opt(c.created_at.as_ref()),
+        opt(c.updated_at.as_ref()),
     ]
 }
 
@@ -103,8 +44,9 @@ pub fn token_row(t: &ControllerToken) -> Vec<String> {
     vec![
         t.id.to_string(),
         t.description.clone().unwrap_or_default(),
-        opt(t.created_at),
+        opt(t.created_at.as_ref()),
         t.last_used_at
+            .as_ref()
             .map(|x| x.to_string())
             .unwrap_or_else(|| "never".into()),
     ]
@@ -116,11 +58,14 @@ pub fn scope_rows(s: &Scopes) -> Vec<Vec<String>> {
     let instance = s
         .instance
         .iter()
-        .map(|i| vec!["instance".into(), "-".into(), opt(i.created_at)]);
-    let runners = s
-        .runners
-        .iter()
-        .map(|r| vec!["runner".into(), r.runner_id.to_string(), opt(r.created_at)]);
+        .map(|i| vec!["instance".into(), "-".into(), opt(i.created_at.as_ref())]);
+    let runners = s.runners.iter().map(|r| {
+        vec![
+            "runner".into(),
+            r.runner_id.to_string(),
+            opt(r.created_at.as_ref()),
+        ]
+    });
     instance.chain(runners).collect()
 }
 
@@ -128,10 +73,13 @@ pub const JOB_HEADER: [&str; 5] = ["JOB", "STATE", "ASSEMBLY", "SESSION", "RUNNE
 
 pub fn job_row(j: &Job) -> Vec<String> {
     vec![
-        j.job_id.clone(),
+        j.job_id.to_string(),
         j.state.to_string(),
         j.assembly_ref.clone().unwrap_or_default(),
-        j.session_id.clone().unwrap_or_default(),
+        j.session_id
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
         j.gitlab_runner_tag.clone().unwrap_or_default(),
     ]
 }
@@ -148,12 +96,12 @@ pub const SESSION_HEADER: [&str; 7] = [
 
 pub fn session_row(s: &Session) -> Vec<String> {
     vec![
-        s.id.clone(),
+        s.id.to_string(),
         s.assembly_ref.clone(),
         s.owner.clone().unwrap_or_default(),
         s.state.to_string(),
-        opt(s.start),
-        opt(s.end),
+        opt(s.start.as_ref()),
+        opt(s.end.as_ref()),
         s.gitlab_runner_tag.clone().unwrap_or_default(),
     ]
 }
@@ -265,6 +213,7 @@ fn report(r: std::io::Result<()>) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn tables_align_and_notes_follow() {

@@ -1,51 +1,29 @@
-//! The veHaaS bookings pane: current sessions sorted by end, runner requests followed to their
-//! tag with backoff, extend and release. `POST /jobs` is never repeated by the reducer.
+//! The veHaaS bookings pane: runner requests of this run, then the current sessions by end. The
+//! visible rows are a list the reducer keeps (rebuilt when the data, the filter or the clock
+//! changes what is current), so a frame never filters; the selection is kept by key and moves
+//! to the next row when its booking ends.
 
-use std::time::Duration;
-
-use tui_input::Input;
-
-use super::dialog::{self, Confirm, Dialog, Op, TextForm, TextPurpose};
-use super::{Level, Remote, State, unreachable};
-use crate::action::Action;
+use super::changes::{Plan, Step};
+use super::confirm::{self, Question};
+use super::dialog::Dialog;
+use super::filter::Filter;
+use super::notes::Note;
+use super::requests::{self, PendingRequest};
+use super::runner_form::RunnerForm;
+use super::text_form::{FormError, TextForm, TextPurpose};
+use super::{Remote, State, unreachable};
 use crate::api::ApiError;
-use crate::domain::{Job, JobState, RunnerRequest, Session, SessionState, Timestamp};
+use crate::domain::{RequestKey, Session, SessionId, Timestamp};
 use crate::duration;
 use crate::effect::Effect;
+use crate::msg::{Intent, Outcome};
+use crate::ops::{Change, Done, OpError};
 
+/// What a row is, by key: a selection survives every reload.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RequestPhase {
-    /// `POST /jobs` is on its way.
-    Submitting,
-    /// The job exists; polling it.
-    Polling,
-    Finished,
-    Failed(String),
-    /// The POST timed out: the booking may or may not exist.
-    Unknown,
-}
-
-#[derive(Debug, Clone)]
-pub struct PendingRequest {
-    pub local_id: u64,
-    pub request: RunnerRequest,
-    pub phase: RequestPhase,
-    pub job: Option<Job>,
-    pub polls: u32,
-}
-
-impl PendingRequest {
-    pub fn is_done(&self) -> bool {
-        !matches!(self.phase, RequestPhase::Submitting | RequestPhase::Polling)
-    }
-
-    pub fn tag(&self) -> Option<&str> {
-        self.job.as_ref()?.gitlab_runner_tag.as_deref()
-    }
-
-    pub fn key(&self) -> String {
-        format!("request:{}", self.local_id)
-    }
+pub enum RowKey {
+    Request(RequestKey),
+    Session(SessionId),
 }
 
 /// One row of the pane: a runner request still worth showing, or a session.
@@ -56,10 +34,10 @@ pub enum Row<'a> {
 }
 
 impl Row<'_> {
-    pub fn key(&self) -> String {
+    pub fn key(&self) -> RowKey {
         match self {
-            Row::Request(r) => r.key(),
-            Row::Session(s) => s.id.clone(),
+            Row::Request(r) => RowKey::Request(r.key),
+            Row::Session(s) => RowKey::Session(s.id.clone()),
         }
     }
 
@@ -91,22 +69,28 @@ impl Row<'_> {
     }
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RowRef {
+    Request(usize),
+    Session(usize),
+}
+
 #[derive(Debug, Clone)]
 pub struct Bookings {
     pub configured: bool,
     /// All sessions as served, sorted by end.
     pub remote: Remote<Vec<Session>>,
     pub requested_at: Option<Timestamp>,
-    /// Selected row key: a session id or `request:N`.
-    pub selected: Option<String>,
+    pub selected: Option<RowKey>,
     pub requests: Vec<PendingRequest>,
-    pub filter: Option<super::Filter>,
-}
-
-/// Polls start at about 1 s and grow to 10 s.
-pub fn poll_delay(polls: u32) -> Duration {
-    let ms = 1000.0 * 1.5f64.powi(polls.min(10) as i32);
-    Duration::from_millis(ms.min(10_000.0) as u64)
+    pub filter: Option<Filter>,
+    view: Vec<RowRef>,
+    /// The keys of `view` when it was built.
+    keys: Vec<RowKey>,
+    /// How many sessions are current (whatever the filter).
+    current: usize,
+    /// The earliest end among the current sessions: the view changes when it passes.
+    next_end: Option<Timestamp>,
 }
 
 impl Bookings {
@@ -118,393 +102,319 @@ impl Bookings {
             selected: None,
             requests: Vec::new(),
             filter: None,
+            view: Vec::new(),
+            keys: Vec::new(),
+            current: 0,
+            next_end: None,
         }
     }
 
-    /// Sessions that are active or scheduled and end after `now`, sorted by end.
-    pub fn current(&self, now: Timestamp) -> impl Iterator<Item = &Session> {
-        self.remote
-            .data
+    fn sessions(&self) -> &[Session] {
+        self.remote.data.as_deref().unwrap_or(&[])
+    }
+
+    fn resolve(&self, r: RowRef) -> Option<Row<'_>> {
+        match r {
+            RowRef::Request(i) => self.requests.get(i).map(Row::Request),
+            RowRef::Session(i) => self.sessions().get(i).map(Row::Session),
+        }
+    }
+
+    /// The visible rows, in order.
+    pub fn rows(&self) -> impl Iterator<Item = Row<'_>> {
+        self.view.iter().filter_map(|r| self.resolve(*r))
+    }
+
+    pub fn len(&self) -> usize {
+        self.view.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.view.is_empty()
+    }
+
+    pub fn row(&self, i: usize) -> Option<Row<'_>> {
+        self.view.get(i).and_then(|r| self.resolve(*r))
+    }
+
+    /// How many current sessions there are, and how many of the visible rows are requests.
+    pub fn counts(&self) -> (usize, usize, usize) {
+        let requests = self
+            .view
             .iter()
-            .flatten()
-            .filter(move |s| s.is_current(now))
+            .filter(|r| matches!(r, RowRef::Request(_)))
+            .count();
+        (self.current, self.view.len() - requests, requests)
     }
 
-    /// Requests not yet visible as a session: in flight, failed, or finished before the session
-    /// list caught up.
-    fn visible_requests(&self) -> impl Iterator<Item = &PendingRequest> {
-        // Once its session is in the list (current, or since released) the session row says
-        // it all.
-        self.requests.iter().filter(move |r| {
-            let session = r.job.as_ref().and_then(|j| j.session_id.as_deref());
-            !(r.phase == RequestPhase::Finished
-                && session.is_some_and(|id| self.remote.data.iter().flatten().any(|s| s.id == id)))
-        })
+    pub fn selected_index(&self) -> Option<usize> {
+        let key = self.selected.as_ref()?;
+        self.rows().position(|r| r.key() == *key)
     }
 
-    /// Requests, then current sessions by end, that pass the filter.
-    pub fn rows(&self, now: Timestamp) -> Vec<Row<'_>> {
-        self.visible_requests()
-            .map(Row::Request)
-            .chain(self.current(now).map(Row::Session))
-            .filter(|r| self.filter.as_ref().is_none_or(|f| f.keeps(&r.haystack())))
-            .collect()
+    pub fn selected_row(&self) -> Option<Row<'_>> {
+        self.selected_index().and_then(|i| self.row(i))
     }
 
-    pub fn selected_index(&self, rows: &[Row<'_>]) -> Option<usize> {
-        let key = self.selected.as_deref()?;
-        rows.iter().position(|r| r.key() == key)
+    pub fn selected_session(&self) -> Option<&Session> {
+        match self.selected_row()? {
+            Row::Session(s) => Some(s),
+            Row::Request(_) => None,
+        }
     }
 
-    fn move_by(&mut self, now: Timestamp, delta: isize) {
-        let rows = self.rows(now);
-        if rows.is_empty() {
+    fn move_by(&mut self, delta: isize) {
+        if self.view.is_empty() {
             return;
         }
-        let cur = self.selected_index(&rows).unwrap_or(0) as isize;
-        let next = (cur + delta).clamp(0, rows.len() as isize - 1) as usize;
-        self.selected = Some(rows[next].key());
+        let cur = self.selected_index().unwrap_or(0) as isize;
+        let next = (cur + delta).clamp(0, self.view.len() as isize - 1) as usize;
+        self.select_at(next);
     }
 
-    fn select_at(&mut self, now: Timestamp, index: usize) {
-        let rows = self.rows(now);
-        self.selected = rows
-            .get(index.min(rows.len().saturating_sub(1)))
-            .map(|r| r.key());
+    fn select_at(&mut self, index: usize) {
+        let i = index.min(self.view.len().saturating_sub(1));
+        self.selected = self.row(i).map(|r| r.key());
     }
 
-    fn selected_session(&self, now: Timestamp) -> Option<Session> {
-        let key = self.selected.as_deref()?;
-        self.current(now).find(|s| s.id == key).cloned()
+    pub(super) fn set_filter(&mut self, text: Option<&str>, now: Timestamp) {
+        self.filter = text.map(Filter::new).filter(|f| !f.is_empty());
+        self.refresh_view(now);
     }
 
-    fn request_mut(&mut self, local_id: u64) -> Option<&mut PendingRequest> {
-        self.requests.iter_mut().find(|r| r.local_id == local_id)
-    }
-
-    /// Keeps a selection that still shows; a finished request hands it to its session.
-    pub(super) fn keep_selection_valid(&mut self, now: Timestamp) {
-        let rows = self.rows(now);
-        if self.selected_index(&rows).is_some() {
-            return;
-        }
-        let session = self.selected.as_deref().and_then(|key| {
-            let r = self.requests.iter().find(|r| r.key() == key)?;
-            r.job.as_ref()?.session_id.clone()
-        });
-        self.selected = match session {
-            Some(id) if rows.iter().any(|r| r.key() == id) => Some(id),
-            _ => rows.first().map(|r| r.key()),
+    /// Rebuilds the visible rows; the selection stays on its key, a finished request hands it
+    /// to its session, and a row that left hands it to the one now in its place.
+    pub(super) fn refresh_view(&mut self, now: Timestamp) {
+        // Where the selection was, by the keys of the view as last built: the data may have
+        // changed under the view already. If its row leaves, a finished request hands it to
+        // its session, else the next row that stays takes it.
+        let old_keys = std::mem::take(&mut self.keys);
+        let old_index = self
+            .selected
+            .as_ref()
+            .and_then(|k| old_keys.iter().position(|x| x == k));
+        let handed = match &self.selected {
+            Some(RowKey::Request(k)) => self
+                .requests
+                .iter()
+                .find(|r| r.key == *k)
+                .and_then(|r| r.job.as_ref()?.session_id.clone()),
+            _ => None,
         };
+        requests::prune(self, now);
+        let sessions = self.sessions();
+        let current: Vec<usize> = (0..sessions.len())
+            .filter(|i| sessions[*i].is_current(now))
+            .collect();
+        let next_end = current
+            .iter()
+            .filter_map(|i| sessions[*i].end.as_ref().map(|e| e.at()))
+            .min();
+        self.current = current.len();
+        self.next_end = next_end;
+        let keeps = |row: Row<'_>| {
+            self.filter
+                .as_ref()
+                .is_none_or(|f| f.keeps(&row.haystack()))
+        };
+        let view: Vec<RowRef> = (0..self.requests.len())
+            .map(RowRef::Request)
+            .chain(current.into_iter().map(RowRef::Session))
+            .filter(|r| self.resolve(*r).is_some_and(keeps))
+            .collect();
+        self.view = view;
+        self.keys = self.rows().map(|r| r.key()).collect();
+        if self.selected_index().is_some() {
+            return;
+        }
+        let shown = |k: &RowKey| self.keys.contains(k);
+        let next = old_index.map_or(&[][..], |i| &old_keys[i + 1..]);
+        let to = handed
+            .map(RowKey::Session)
+            .filter(|k| shown(k))
+            .or_else(|| next.iter().find(|k| shown(k)).cloned());
+        match to {
+            Some(k) => self.selected = Some(k),
+            None => self.select_at(old_index.unwrap_or(0)),
+        }
+    }
+}
+
+/// A session ended (its end passed): the view no longer shows it.
+pub(super) fn tick(state: &mut State) {
+    let now = state.now;
+    let b = &mut state.bookings;
+    let ended = b.next_end.is_some_and(|e| e <= now);
+    let expired = requests::any_expired(b, now);
+    if ended || expired {
+        b.refresh_view(now);
+        state.dirty = true;
+    }
+}
+
+pub(super) fn intent(state: &mut State, intent: Intent, fx: &mut Vec<Effect>) {
+    let b = &mut state.bookings;
+    match intent {
+        Intent::Up => b.move_by(-1),
+        Intent::Down => b.move_by(1),
+        Intent::PageUp => b.move_by(-10),
+        Intent::PageDown => b.move_by(10),
+        Intent::Top => b.select_at(0),
+        Intent::Bottom => b.select_at(usize::MAX),
+        Intent::Copy => match b.selected_row().and_then(|r| r.tag().map(str::to_string)) {
+            Some(text) => {
+                state.flash(Note::CopiedTag(text.clone()));
+                fx.push(Effect::Copy { text });
+            }
+            None => state.flash(Note::NoTagYet),
+        },
+        _ if state.context.read_only => {}
+        Intent::New => {
+            if !b.configured {
+                state.flash(Note::VehaasNotConfigured);
+                return;
+            }
+            let url = state.context.gitlab_url.clone();
+            state.dialog = Some(Dialog::RunnerForm(RunnerForm::new(url)));
+        }
+        Intent::Extend => {
+            if let Some(s) = b.selected_session() {
+                let purpose = TextPurpose::Extend {
+                    session: s.id.clone(),
+                    assembly: s.assembly_ref.clone(),
+                };
+                state.dialog = Some(Dialog::Text(TextForm::new(purpose)));
+            }
+        }
+        Intent::Delete => delete(state, fx),
+        _ => {}
+    }
+}
+
+/// `ctrl-d`: releases the selected booking (asks first); on a request row it only dismisses
+/// the request from this list, and says so.
+fn delete(state: &mut State, fx: &mut Vec<Effect>) {
+    let now = state.now;
+    match state.bookings.selected_row() {
+        Some(Row::Request(r)) if r.is_done() => {
+            let (key, assembly) = (r.key, r.request.assembly_ref.clone());
+            state.bookings.requests.retain(|r| r.key != key);
+            state.bookings.refresh_view(now);
+            state.flash(Note::RequestDismissed { assembly });
+        }
+        Some(Row::Request(_)) => state.flash(Note::RequestStillFollowed),
+        Some(Row::Session(s)) => {
+            let session = s.clone();
+            let change = Change::ReleaseSession {
+                id: session.id.clone(),
+            };
+            confirm::propose(
+                state,
+                Question::Release { session },
+                Plan::one(Step::new(change)),
+                fx,
+            );
+        }
+        None => {}
+    }
+}
+
+/// The extend form's submit: how much longer (veHaaS computes nothing: the new end is the
+/// session's end as read just before, plus this).
+pub(super) fn extend(
+    state: &mut State,
+    session: SessionId,
+    value: &str,
+    fx: &mut Vec<Effect>,
+) -> Result<(), FormError> {
+    let by = duration::parse_human(value).map_err(FormError::Duration)?;
+    let listed = state.bookings.sessions().iter().any(|s| s.id == session);
+    if !listed {
+        state.flash(Note::SessionGone(session));
+        return Ok(());
+    }
+    let change = Change::ExtendSession { id: session, by };
+    super::changes::run(state, Plan::one(Step::new(change)), fx);
+    Ok(())
+}
+
+pub(super) fn outcome(state: &mut State, o: Outcome, fx: &mut Vec<Effect>) {
+    match o {
+        Outcome::SessionsLoaded { req, result } => sessions_loaded(state, req, result),
+        Outcome::JobPolled { key, result } => requests::polled(state, key, result, fx),
+        _ => {}
     }
 }
 
 fn sessions_loaded(state: &mut State, req: u64, result: Result<Vec<Session>, ApiError>) {
     let now = state.now;
-    let down = result.as_ref().err().is_some_and(unreachable);
     let err = result.as_ref().err().cloned();
+    let down = err.as_ref().is_some_and(unreachable);
     let result = result.map(|mut v| {
-        v.sort_by_key(|s| s.end);
+        v.sort_by_key(|s| s.end.as_ref().map(|e| e.at()));
         v
     });
-    let before = state
-        .bookings
-        .remote
-        .error
-        .as_ref()
-        .map(|e| e.message.clone());
-    if state.bookings.remote.finish(req, result, now, down) {
-        state.bookings.keep_selection_valid(now);
-        match err {
-            Some(e) if before.as_deref() != Some(e.to_string().as_str()) => {
-                state.flash_error("Refreshing veHaaS bookings failed", &e);
-            }
-            Some(_) => {}
-            None => state.clear_flash_starting("Refreshing veHaaS bookings failed"),
-        }
-    }
-}
-
-pub(super) fn update(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
-    let now = state.now;
-    match action {
-        Action::SessionsLoaded { req, result } => sessions_loaded(state, req, result),
-        Action::RunnerRequested { local_id, result } => requested(state, local_id, result, fx),
-        Action::JobPolled { local_id, result } => polled(state, local_id, result, fx),
-        Action::SessionExtended { id, result } => match result {
-            Ok(s) => {
-                let tz = state.context.tz.clone();
-                let end = s
-                    .end
-                    .map(|e| e.to_zoned(tz).strftime("%H:%M").to_string())
-                    .unwrap_or_default();
-                state.flash(
-                    Level::Info,
-                    format!("Booking {id} on {} now ends at {end}", s.assembly_ref),
-                );
-                if let Some(list) = state.bookings.remote.data.as_mut() {
-                    if let Some(slot) = list.iter_mut().find(|x| x.id == s.id) {
-                        *slot = s;
-                    }
-                    list.sort_by_key(|s| s.end);
-                }
-            }
-            Err(e) => state.flash_error(&format!("Extending booking {id} failed"), &e),
-        },
-        Action::SessionReleased { id, result } => match result {
-            Ok(()) => {
-                let old = state.bookings.selected_index(&state.bookings.rows(now));
-                if let Some(s) = state
-                    .bookings
-                    .remote
-                    .data
-                    .iter_mut()
-                    .flatten()
-                    .find(|s| s.id == id)
-                {
-                    s.state = SessionState::Released;
-                    s.end = Some(now);
-                    s.gitlab_runner_tag = None;
-                }
-                state.bookings.select_at(now, old.unwrap_or(0));
-                state.flash(
-                    Level::Info,
-                    format!("Released booking {id}; its runner is gone"),
-                );
-                state.load_sessions(fx);
-            }
-            Err(e) => state.flash_error(&format!("Releasing booking {id} failed"), &e),
-        },
-        Action::Up => state.bookings.move_by(now, -1),
-        Action::Down => state.bookings.move_by(now, 1),
-        Action::PageUp => state.bookings.move_by(now, -10),
-        Action::PageDown => state.bookings.move_by(now, 10),
-        Action::Top => state.bookings.select_at(now, 0),
-        Action::Bottom => state.bookings.select_at(now, usize::MAX),
-        Action::Copy => {
-            let rows = state.bookings.rows(now);
-            let tag = state
-                .bookings
-                .selected_index(&rows)
-                .and_then(|i| rows[i].tag())
-                .map(str::to_string);
-            match tag {
-                Some(text) => {
-                    state.flash(Level::Info, format!("Copied runner tag {text}"));
-                    fx.push(Effect::Copy { text });
-                }
-                None => state.flash(Level::Warn, "This booking has no runner tag yet"),
-            }
-        }
-        _ if state.context.read_only => {}
-        Action::New => dialog::open_new(state),
-        Action::Extend => {
-            if let Some(s) = state.bookings.selected_session(now) {
-                state.dialog = Some(Dialog::Text(TextForm {
-                    title: "Extend booking".into(),
-                    label: format!("Extend {} on {} by", s.id, s.assembly_ref),
-                    field: "By".into(),
-                    placeholder: "30m, 1h30m, 2h or PT45M".into(),
-                    input: Input::default(),
-                    purpose: TextPurpose::Extend {
-                        session: s.id.clone(),
-                    },
-                    error: None,
-                }));
-            }
-        }
-        Action::Delete => delete(state),
-        _ => {}
-    }
-}
-
-fn delete(state: &mut State) {
-    let now = state.now;
-    let key = state.bookings.selected.clone();
-    if let Some(key) = key.filter(|k| k.starts_with("request:")) {
-        // A request row is only local: forget it once it has its outcome.
-        let done = state
-            .bookings
-            .requests
-            .iter()
-            .any(|r| r.key() == key && r.is_done());
-        if done {
-            state.bookings.requests.retain(|r| r.key() != key);
-            state.bookings.keep_selection_valid(now);
-            state.flash(Level::Info, "Dismissed the runner request");
-        } else {
-            state.flash(
-                Level::Warn,
-                "This request is still being followed: it cannot be dismissed yet",
-            );
-        }
+    let b = &mut state.bookings;
+    let before = b.remote.error.as_ref().map(|e| e.message.clone());
+    if !b.remote.finish(req, result, now, down) {
         return;
     }
-    if let Some(s) = state.bookings.selected_session(now) {
-        let owner = s.owner.as_deref().unwrap_or("unknown owner");
-        let confirm = Confirm::new(
-            "Release",
-            format!("Release booking {} of {} ({owner})?", s.id, s.assembly_ref),
-            Op::Release { id: s.id.clone() },
-        )
-        .with_details(vec![if s.state == SessionState::Scheduled {
-            "It has not started: the booking is cancelled.".into()
-        } else {
-            "The session ends now and its GitLab Runner is deleted.".into()
-        }]);
-        state.dialog = Some(Dialog::Confirm(confirm));
+    b.refresh_view(now);
+    match err {
+        Some(e) if before.as_deref() != Some(e.to_string().as_str()) => {
+            state.flash(Note::SessionsFailed(e));
+        }
+        Some(_) => {}
+        None => state.clear_flash_if(|n| matches!(n, Note::SessionsFailed(_))),
     }
 }
 
-pub(super) fn release(state: &mut State, id: String, fx: &mut Vec<Effect>) {
-    state.flash(Level::Info, format!("Releasing booking {id}…"));
-    fx.push(Effect::ReleaseSession { id });
-}
-
-fn requested(
+/// The outcome of an extend or a release.
+pub(super) fn changed(
     state: &mut State,
-    local_id: u64,
-    result: Result<Job, ApiError>,
+    change: &Change,
+    result: Result<Done, OpError>,
     fx: &mut Vec<Effect>,
 ) {
-    let Some(r) = state.bookings.request_mut(local_id) else {
-        return;
-    };
+    let now = state.now;
     match result {
-        Ok(job) => {
-            let job_id = job.job_id.clone();
-            r.job = Some(job);
-            r.phase = RequestPhase::Polling;
-            let after = poll_delay(0);
-            let assembly = r.request.assembly_ref.clone();
-            fx.push(Effect::PollJob {
-                local_id,
-                job_id: job_id.clone(),
-                after,
+        Ok(Done::Extended { after, .. }) => {
+            state.flash(Note::Extended {
+                session: after.clone(),
             });
-            state.flash(
-                Level::Info,
-                format!("Runner requested on {assembly}: job {job_id}"),
-            );
+            if let Some(list) = state.bookings.remote.data.as_mut() {
+                if let Some(slot) = list.iter_mut().find(|x| x.id == after.id) {
+                    *slot = after;
+                }
+                list.sort_by_key(|s| s.end.as_ref().map(|e| e.at()));
+            }
+            state.bookings.refresh_view(now);
         }
-        Err(e) if e.outcome_unknown() => {
-            r.phase = RequestPhase::Unknown;
-            let assembly = r.request.assembly_ref.clone();
-            state.flash(
-                Level::Warn,
-                format!("The runner request for {assembly} got no clear answer ({e}): the booking may or may not exist. Not retrying; refreshing the sessions to check."),
-            );
+        Ok(Done::Released { before }) => {
+            state.flash(Note::Released(before.id.clone()));
+            if let Some(s) = state
+                .bookings
+                .remote
+                .data
+                .iter_mut()
+                .flatten()
+                .find(|s| s.id == before.id)
+            {
+                s.state = crate::domain::SessionState::Released;
+                s.gitlab_runner_tag = None;
+            }
+            state.bookings.refresh_view(now);
             state.load_sessions(fx);
         }
-        Err(e) => {
-            r.phase = RequestPhase::Failed(e.to_string());
-            let assembly = r.request.assembly_ref.clone();
-            state.flash_error(&format!("Requesting a runner on {assembly} failed"), &e);
+        Ok(_) => {}
+        Err(OpError::Refused(r)) => {
+            state.flash(Note::Refused(r));
+            state.load_sessions(fx);
         }
+        Err(OpError::ChangedElsewhere { .. }) => {}
+        Err(OpError::Api(f)) => state.flash(Note::Failed {
+            change: change.clone(),
+            error: f.error,
+        }),
     }
-}
-
-fn polled(state: &mut State, local_id: u64, result: Result<Job, ApiError>, fx: &mut Vec<Effect>) {
-    let Some(r) = state.bookings.request_mut(local_id) else {
-        return;
-    };
-    if r.is_done() {
-        return;
-    }
-    r.polls += 1;
-    let assembly = r.request.assembly_ref.clone();
-    match result {
-        Ok(job) => {
-            let job_id = job.job_id.clone();
-            let job_state = job.state.clone();
-            r.job = Some(job);
-            match job_state {
-                JobState::Finished => {
-                    r.phase = RequestPhase::Finished;
-                    let tag = r.tag().unwrap_or("(none)").to_string();
-                    state.flash(
-                        Level::Info,
-                        format!("Runner ready on {assembly}: tag {tag} (c copies it)"),
-                    );
-                    state.bookings.selected = Some(format!("request:{local_id}"));
-                    state.load_sessions(fx);
-                }
-                JobState::Failed => {
-                    let why = r
-                        .job
-                        .as_ref()
-                        .and_then(|j| j.error.clone())
-                        .unwrap_or_else(|| "the job failed".into());
-                    r.phase = RequestPhase::Failed(why.clone());
-                    state.flash(
-                        Level::Error,
-                        format!("The runner request for {assembly} failed (job {job_id}): {why}"),
-                    );
-                    state.load_sessions(fx);
-                }
-                _ => fx.push(Effect::PollJob {
-                    local_id,
-                    job_id,
-                    after: poll_delay(r.polls),
-                }),
-            }
-        }
-        Err(e) if e.is_transient() => {
-            // Polling is a GET: safe to try again, with the same backoff.
-            let job_id = r.job.as_ref().map(|j| j.job_id.clone()).unwrap_or_default();
-            fx.push(Effect::PollJob {
-                local_id,
-                job_id,
-                after: poll_delay(r.polls),
-            });
-            state.flash(
-                Level::Warn,
-                format!("Following the job for {assembly}: {e}; trying again"),
-            );
-        }
-        Err(e) => {
-            r.phase = RequestPhase::Failed(e.to_string());
-            state.flash_error(
-                &format!("Following the runner request for {assembly} failed"),
-                &e,
-            );
-        }
-    }
-}
-
-/// The extend form's submit: the new end is the current end plus what was typed.
-pub(super) fn extend(
-    state: &mut State,
-    session: String,
-    value: &str,
-    fx: &mut Vec<Effect>,
-) -> Result<(), String> {
-    let by = duration::parse_human(value).map_err(|e| e.to_string())?;
-    let now = state.now;
-    let Some(s) = state
-        .bookings
-        .current(now)
-        .find(|s| s.id == session)
-        .cloned()
-    else {
-        state.flash(
-            Level::Warn,
-            format!("Booking {session} is no longer current"),
-        );
-        return Ok(());
-    };
-    let base = s.end.unwrap_or(now);
-    let new_end = base
-        .checked_add(by)
-        .map_err(|_| "That is too long".to_string())?;
-    state.flash(
-        Level::Info,
-        format!(
-            "Extending booking {} by {}…",
-            s.id,
-            duration::format_short(by)
-        ),
-    );
-    fx.push(Effect::ExtendSession { id: s.id, new_end });
-    Ok(())
 }

@@ -1,74 +1,113 @@
 //! The create / edit-description form of a runner controller: typing, the state choice, the
 //! 1024-character limit, and what submitting sends (or asks first).
 
-use super::controllers::{DESCRIPTION_MAX, execute, send_update};
-use super::dialog::{self, Confirm, ControllerForm, Dialog, FormMode, Op};
-use super::{Level, State};
-use crate::action::{Action, Edit};
-use crate::domain::{ControllerState, ControllerUpdate};
-use crate::effect::Effect;
+use tui_input::Input;
 
-/// The create / edit-description form.
+use super::State;
+use super::dialog::{Dialog, edit_input, paste};
+use super::rc::{self, DESCRIPTION_MAX};
+use super::text_form::FormError;
+use crate::domain::{ControllerState, RunnerController};
+use crate::effect::Effect;
+use crate::msg::{Edit, Intent};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormMode {
+    Create,
+    /// Editing starts from the version on screen, and the change is based on it.
+    Edit {
+        based_on: RunnerController,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ControllerField {
+    Description,
+    /// Create only.
+    State,
+}
+
+#[derive(Debug, Clone)]
+pub struct ControllerForm {
+    pub mode: FormMode,
+    pub description: Input,
+    /// The state to create it in (create only).
+    pub state: ControllerState,
+    pub field: ControllerField,
+    pub error: Option<FormError>,
+}
+
+impl ControllerForm {
+    pub fn new(mode: FormMode) -> Self {
+        let description = match &mode {
+            FormMode::Create => Input::default(),
+            FormMode::Edit { based_on } => {
+                Input::new(based_on.description.clone().unwrap_or_default())
+            }
+        };
+        Self {
+            mode,
+            description,
+            state: ControllerState::Disabled,
+            field: ControllerField::Description,
+            error: None,
+        }
+    }
+
+    fn next_field(&mut self) {
+        self.field = match (&self.mode, self.field) {
+            (FormMode::Create, ControllerField::Description) => ControllerField::State,
+            _ => ControllerField::Description,
+        };
+    }
+
+    /// Cycles the state choice by `step` (1 or -1).
+    fn cycle_state(&mut self, step: isize) {
+        let known = &ControllerState::KNOWN;
+        let at = known.iter().position(|s| *s == self.state).unwrap_or(0) as isize;
+        let n = known.len() as isize;
+        self.state = known[(at + step).rem_euclid(n) as usize].clone();
+    }
+}
+
 pub(super) fn form(
     state: &mut State,
     mut f: ControllerForm,
-    action: &Action,
+    intent: Intent,
     fx: &mut Vec<Effect>,
 ) -> Option<Dialog> {
-    let n_states = ControllerState::KNOWN.len();
-    match action {
-        Action::NextField => f.field = (f.field + 1) % f.fields(),
-        Action::PrevField => f.field = (f.field + f.fields() - 1) % f.fields(),
-        Action::Edit(e) if f.field == 0 => {
-            dialog::edit_input(&mut f.description, *e);
+    match intent {
+        Intent::NextField | Intent::PrevField => f.next_field(),
+        Intent::Edit(e) if f.field == ControllerField::Description => {
+            edit_input(&mut f.description, e);
             f.error = None;
         }
-        Action::Edit(Edit::Left) => f.state = (f.state + n_states - 1) % n_states,
-        Action::Edit(Edit::Right | Edit::Char(' ')) => f.state = (f.state + 1) % n_states,
-        Action::Submit => {
-            let text = f.description.value().to_string();
-            let len = text.chars().count();
-            if len > DESCRIPTION_MAX {
-                f.error = Some(format!(
-                    "The description is {len} characters long; GitLab takes at most {DESCRIPTION_MAX}"
-                ));
-                return Some(Dialog::ControllerForm(f));
-            }
-            let description = Some(text).filter(|t| !t.is_empty());
-            match f.mode {
-                FormMode::Create => {
-                    let to = ControllerState::KNOWN[f.state % n_states].clone();
-                    let op = Op::Create {
-                        description: description.clone(),
-                        state: to.clone(),
-                    };
-                    if to == ControllerState::Enabled {
-                        let name = description.as_deref().unwrap_or("(no description)");
-                        let confirm = Confirm::new(
-                            "Enforce admission",
-                            format!("Create runner controller \"{name}\" already enabled?"),
-                            op,
-                        )
-                        .with_details(vec![
-                            "Its admit/reject decisions will be enforced as soon as it has a scope."
-                                .into(),
-                        ]);
-                        return Some(Dialog::Confirm(confirm));
-                    }
-                    execute(state, op, fx);
-                }
-                FormMode::EditDescription { id } => {
-                    state.flash(Level::Info, format!("Saving the description of {id}…"));
-                    let update = ControllerUpdate {
-                        description: Some(description),
-                        state: None,
-                    };
-                    send_update(state, id, update, fx);
-                }
-            }
-            return None;
+        Intent::Paste(text) if f.field == ControllerField::Description => {
+            paste(&mut f.description, &text);
+            f.error = None;
         }
+        Intent::Edit(Edit::Left) => f.cycle_state(-1),
+        Intent::Edit(Edit::Right | Edit::Char(' ')) => f.cycle_state(1),
+        Intent::Submit => return submit(state, f, fx),
         _ => {}
     }
     Some(Dialog::ControllerForm(f))
+}
+
+fn submit(state: &mut State, mut f: ControllerForm, fx: &mut Vec<Effect>) -> Option<Dialog> {
+    let text = f.description.value().to_string();
+    let len = text.chars().count();
+    if len > DESCRIPTION_MAX {
+        f.error = Some(FormError::TooLong {
+            len,
+            max: DESCRIPTION_MAX,
+        });
+        return Some(Dialog::ControllerForm(f));
+    }
+    let description = Some(text).filter(|t| !t.is_empty());
+    match f.mode {
+        FormMode::Create => rc::create(state, description, f.state, fx),
+        FormMode::Edit { based_on } => rc::save_description(state, based_on, description, fx),
+    }
+    state.dialog.take()
 }

@@ -3,17 +3,22 @@
 
 use std::sync::Arc;
 
-use tui_input::Input;
-
-use super::dialog::{Confirm, Dialog, Op, TextForm, TextPurpose};
-use super::{Level, Remote, State, preview, unreachable};
-use crate::action::Action;
-use crate::domain::{ControllerState, ControllerToken, RunnerController, Scopes};
-use crate::effect::{Effect, ScopeChange};
+use super::changes::{Plan, Step};
+use super::confirm::{self, Question};
+use super::dialog::Dialog;
+use super::notes::{Irreversible, Note};
+use super::text_form::{TextForm, TextPurpose};
+use super::undo::LastChange;
+use super::{Remote, State, rc, unreachable};
+use crate::api::ApiError;
+use crate::domain::{ControllerId, ControllerToken, RunnerController, RunnerId, Scopes, TokenId};
+use crate::effect::{Effect, Load, ReqId};
+use crate::msg::{Intent, Outcome};
+use crate::ops::{Change, Done, OpError, Refusal, ScopeChange};
 
 #[derive(Debug, Clone, Default)]
 pub struct Detail {
-    pub id: i64,
+    pub id: ControllerId,
     /// The fresh `GET /runner_controllers/:id` (it carries `connected`).
     pub remote: Remote<RunnerController>,
     pub tokens: Remote<Vec<ControllerToken>>,
@@ -27,8 +32,16 @@ pub struct Detail {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum RowKey {
     Instance,
-    Runner(i64),
-    Token(i64),
+    Runner(RunnerId),
+    Token(TokenId),
+}
+
+/// A selectable line of the detail: a scope or a token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DetailRow<'a> {
+    Instance,
+    Runner(RunnerId),
+    Token(&'a ControllerToken),
 }
 
 impl DetailRow<'_> {
@@ -39,14 +52,6 @@ impl DetailRow<'_> {
             DetailRow::Token(t) => RowKey::Token(t.id),
         }
     }
-}
-
-/// A selectable line of the detail: a scope or a token.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DetailRow<'a> {
-    Instance,
-    Runner(i64),
-    Token(&'a ControllerToken),
 }
 
 impl Detail {
@@ -105,15 +110,8 @@ pub(super) fn open(state: &mut State, fx: &mut Vec<Effect>) {
     if let Some(s) = state.controllers.scopes.get(&id) {
         d.scopes.data = Some(s.clone());
     }
-    let (a, b, c) = (state.next_id(), state.next_id(), state.next_id());
-    d.remote.start(a);
-    d.tokens.start(b);
-    d.scopes.start(c);
-    state.controllers.scope_latest.insert(id, c);
     state.controllers.detail = Some(d);
-    fx.push(Effect::LoadController { req: a, id });
-    fx.push(Effect::LoadTokens { req: b, id });
-    fx.push(Effect::LoadScopes { req: c, id });
+    reload(state, fx);
 }
 
 /// Reloads the open detail: the controller (with `connected`), its tokens and its scopes.
@@ -125,287 +123,281 @@ pub(super) fn reload(state: &mut State, fx: &mut Vec<Effect>) {
     if let Some(d) = state.controllers.detail.as_mut() {
         d.remote.start(req);
     }
-    fx.push(Effect::LoadController { req, id });
+    fx.push(Effect::Load(Load::Controller { req, id }));
     reload_tokens(state, id, fx);
-    load_scopes(state, id, fx);
+    rc::load_scopes(state, id, fx);
 }
 
-fn reload_tokens(state: &mut State, id: i64, fx: &mut Vec<Effect>) {
+fn reload_tokens(state: &mut State, id: ControllerId, fx: &mut Vec<Effect>) {
     let req = state.next_id();
     if let Some(d) = state.controllers.detail.as_mut().filter(|d| d.id == id) {
         d.tokens.start(req);
-        fx.push(Effect::LoadTokens { req, id });
+        fx.push(Effect::Load(Load::Tokens { req, id }));
     }
 }
 
-pub(super) fn load_scopes(state: &mut State, id: i64, fx: &mut Vec<Effect>) {
-    let req = state.next_id();
-    state.controllers.scope_req = Some((req, id));
-    state.controllers.scope_latest.insert(id, req);
-    if let Some(d) = state.controllers.detail.as_mut().filter(|d| d.id == id) {
-        d.scopes.start(req);
-    }
-    fx.push(Effect::LoadScopes { req, id });
-}
-
-/// Results about tokens and scopes. Returns false when the action is not one of them.
-pub(super) fn result(state: &mut State, action: &Action, fx: &mut Vec<Effect>) -> bool {
+/// The detail's own reads: the controller and its tokens.
+pub(super) fn outcome(state: &mut State, o: Outcome) {
     let now = state.now;
-    match action {
-        Action::TokensLoaded { req, id, result } => {
-            if let Some(d) = state.controllers.detail.as_mut().filter(|d| d.id == *id) {
+    match o {
+        Outcome::ControllerLoaded { req, result } => {
+            if !state
+                .controllers
+                .detail
+                .as_ref()
+                .is_some_and(|d| d.remote.is_latest(req))
+            {
+                return;
+            }
+            if let Ok(c) = &result {
+                state.controllers.upsert(c.clone());
+            }
+            if let Some(d) = state.controllers.detail.as_mut() {
                 let down = result.as_ref().err().is_some_and(unreachable);
-                d.tokens.finish(*req, result.clone(), now, down);
+                d.remote.finish(req, result, now, down);
+            }
+        }
+        Outcome::TokensLoaded { req, id, result } => {
+            if let Some(d) = state.controllers.detail.as_mut().filter(|d| d.id == id) {
+                let down = result.as_ref().err().is_some_and(unreachable);
+                d.tokens.finish(req, result, now, down);
                 d.clamp();
             }
         }
-        Action::ScopesLoaded { req, id, result } => {
-            let latest = state.controllers.scope_latest.get(id) == Some(req);
-            match result {
-                Ok(s) if latest => {
-                    state.controllers.scopes.insert(*id, s.clone());
-                    state.controllers.scopes_unavailable.remove(id);
-                }
-                Err(_) if latest => {
-                    state.controllers.scopes_unavailable.insert(*id);
-                }
-                _ => {}
-            }
-            if latest {
-                super::changes::scopes_arrived(state, *id, fx);
-            }
-            if state.controllers.scope_req.is_some_and(|(r, _)| r == *req) {
-                state.controllers.scope_req = None;
-            }
-            if let Some(d) = state.controllers.detail.as_mut().filter(|d| d.id == *id) {
-                let down = result.as_ref().err().is_some_and(unreachable);
-                d.scopes.finish(*req, result.clone(), now, down);
-                d.clamp();
-            }
-        }
-        Action::TokenIssued {
-            id,
-            rotated,
-            result,
-        } => {
-            state
-                .controllers
-                .remember(super::controllers::LastChange::Irreversible(
-                    "Token changes cannot be undone".into(),
-                ));
-            match result {
-                Ok(token) => {
-                    let what = match rotated {
-                        Some(old) => format!(
-                            "Rotated token {old} of runner controller {id}: the new token is {} and the old one no longer works",
-                            token.token.id
-                        ),
-                        None => format!(
-                            "Created token {} for runner controller {id}",
-                            token.token.id
-                        ),
-                    };
-                    state.flash(Level::Info, what);
-                    // The cursor follows the token to its new id.
-                    let new_id = token.token.id;
-                    if let Some(d) = state.controllers.detail.as_mut().filter(|d| d.id == *id) {
-                        d.key = Some(RowKey::Token(new_id));
-                    }
-                    state.open_dialog(Dialog::Secret {
-                        token: Arc::clone(token),
-                        rotated: *rotated,
-                    });
-                }
-                Err(e) => {
-                    state.flash_error(&format!("Token change on runner controller {id} failed"), e)
-                }
-            }
-            reload_tokens(state, *id, fx);
-        }
-        Action::TokenRevoked {
-            id,
-            token_id,
-            result,
-        } => {
-            state
-                .controllers
-                .remember(super::controllers::LastChange::Irreversible(
-                    "Revoking a token cannot be undone".into(),
-                ));
-            match result {
-                Ok(()) => state.flash(
-                    Level::Info,
-                    format!("Revoked token {token_id} of runner controller {id}"),
-                ),
-                Err(e) => state.flash_error(&format!("Revoking token {token_id} failed"), e),
-            }
-            reload_tokens(state, *id, fx);
-        }
-        Action::ScopeChanged { id, change, result } => {
-            match result {
-                Ok(()) => state.flash(
-                    Level::Info,
-                    format!("Runner controller {id}: {}", past(change)),
-                ),
-                Err(e) => state.flash_error(
-                    &format!("Could not {} on runner controller {id}", change.describe()),
-                    e,
-                ),
-            }
-            state.controllers.scopes.remove(id);
-            load_scopes(state, *id, fx);
-        }
-        _ => return false,
+        _ => {}
     }
-    true
 }
 
-fn past(c: &ScopeChange) -> String {
-    match c {
-        ScopeChange::AddInstance => "added the instance scope".into(),
-        ScopeChange::RemoveInstance => "removed the instance scope".into(),
-        ScopeChange::AddRunner(r) => format!("scoped runner #{r}"),
-        ScopeChange::RemoveRunner(r) => format!("unscoped runner #{r}"),
+pub(super) fn scopes_loaded(
+    state: &mut State,
+    req: ReqId,
+    id: ControllerId,
+    result: Result<Scopes, ApiError>,
+) {
+    let now = state.now;
+    if let Some(d) = state.controllers.detail.as_mut().filter(|d| d.id == id) {
+        let down = result.as_ref().err().is_some_and(unreachable);
+        d.scopes.finish(req, result, now, down);
+        d.clamp();
+    }
+}
+
+/// A state or description change went through: the detail shows it, keeping `connected`
+/// (the change's answer does not carry it).
+pub(super) fn controller_changed(state: &mut State, c: &RunnerController) {
+    if let Some(d) = state.controllers.detail.as_mut().filter(|d| d.id == c.id) {
+        let connected = d.remote.data.as_ref().and_then(|old| old.connected);
+        let mut fresh = c.clone();
+        fresh.connected = fresh.connected.or(connected);
+        d.remote.data = Some(fresh);
+    }
+}
+
+/// The outcome of a token or scope change.
+pub(super) fn changed(
+    state: &mut State,
+    change: &Change,
+    result: Result<Done, OpError>,
+    fx: &mut Vec<Effect>,
+) {
+    let id = change.controller().unwrap_or_default();
+    let ok = result.is_ok();
+    match result {
+        Ok(Done::TokenIssued { token, rotated }) => {
+            state.flash(Note::TokenIssued {
+                id,
+                token: token.token.id,
+                rotated,
+            });
+            // The cursor follows the token to its new id.
+            if let Some(d) = state.controllers.detail.as_mut().filter(|d| d.id == id) {
+                d.key = Some(RowKey::Token(token.token.id));
+            }
+            state.open_dialog(Dialog::Secret {
+                token: Arc::clone(&token),
+                rotated,
+            });
+        }
+        Ok(Done::TokenRevoked) => {
+            if let Change::RevokeToken { token, .. } = change {
+                state.flash(Note::TokenRevoked { id, token: *token });
+            }
+        }
+        Ok(Done::ScopeChanged { after, .. }) => {
+            if let Change::Scope { change, .. } = change {
+                state.flash(Note::ScopeChanged {
+                    id,
+                    change: *change,
+                });
+            }
+            match after {
+                Some(s) => {
+                    state.controllers.scopes.insert(id, s);
+                }
+                None => {
+                    state.controllers.scopes.remove(&id);
+                }
+            }
+        }
+        Ok(_) => {}
+        Err(OpError::Refused(r)) => state.flash(Note::Refused(r)),
+        Err(OpError::ChangedElsewhere { .. }) => {}
+        Err(OpError::Api(f)) => state.flash(Note::Failed {
+            change: change.clone(),
+            error: f.error,
+        }),
+    }
+    match change {
+        Change::Scope { .. } => {
+            rc::load_scopes(state, id, fx);
+        }
+        _ => {
+            if ok {
+                let why = match change {
+                    Change::RevokeToken { .. } => Irreversible::TokenRevoke,
+                    _ => Irreversible::TokenChange,
+                };
+                state.controllers.remember(LastChange::Irreversible(why));
+            }
+            reload_tokens(state, id, fx);
+        }
     }
 }
 
 /// Keys inside the detail. Returns false for the ones that act on the controller itself.
-pub(super) fn intent(state: &mut State, action: &Action, fx: &mut Vec<Effect>) -> bool {
+pub(super) fn intent(state: &mut State, intent: &Intent, fx: &mut Vec<Effect>) -> bool {
     let read_only = state.context.read_only;
     let Some(d) = state.controllers.detail.as_mut() else {
         return false;
     };
     let id = d.id;
     let n = d.rows().len();
-    match action {
-        Action::Up => d.move_to(d.cursor.saturating_sub(1)),
-        Action::Down => d.move_to(d.cursor + 1),
-        Action::Top => d.move_to(0),
-        Action::Bottom => d.move_to(n.saturating_sub(1)),
+    match intent {
+        Intent::Up => d.move_to(d.cursor.saturating_sub(1)),
+        Intent::Down => d.move_to(d.cursor + 1),
+        Intent::Top => d.move_to(0),
+        Intent::Bottom => d.move_to(n.saturating_sub(1)),
+        Intent::OpenDetail => {}
         _ if read_only => return false,
-        Action::New => {
-            state.dialog = Some(Dialog::Text(TextForm {
-                title: "New token".into(),
-                label: format!("A new token for runner controller {id}"),
-                field: "Description".into(),
-                placeholder: "optional, e.g. kas-agent prod".into(),
-                input: Input::default(),
-                purpose: TextPurpose::NewToken { id },
-                error: None,
-            }));
+        Intent::New => {
+            state.dialog = Some(Dialog::Text(TextForm::new(TextPurpose::NewToken { id })));
         }
-        Action::Rotate => {
-            if let Some(DetailRow::Token(t)) = d.selected() {
-                let confirm = Confirm::new(
-                    "Rotate token",
-                    format!("Rotate token {} {}of runner controller {id}?", t.id, quoted(t.description.as_deref())),
-                    Op::RotateToken { id, token_id: t.id },
-                )
-                .with_details(vec![
-                    "The old secret stops working at once; GitLab issues a new token with a new id.".into(),
-                    "The new secret is shown once.".into(),
-                ]);
-                state.dialog = Some(Dialog::Confirm(confirm));
-            } else {
-                state.flash(Level::Warn, "Select a token to rotate (j/k)");
-            }
-        }
-        Action::Delete => match d.selected() {
+        Intent::Rotate => match d.selected() {
             Some(DetailRow::Token(t)) => {
-                let confirm = Confirm::new(
-                    "Revoke token",
-                    format!(
-                        "Revoke token {} {}of runner controller {id}?",
-                        t.id,
-                        quoted(t.description.as_deref())
-                    ),
-                    Op::RevokeToken { id, token_id: t.id },
-                )
-                .with_details(vec![
-                    "Whatever uses it loses access at once. This cannot be undone.".into(),
-                ]);
-                state.dialog = Some(Dialog::Confirm(confirm));
+                let token = t.clone();
+                let plan = Plan::one(Step::new(Change::RotateToken {
+                    id,
+                    token: token.id,
+                }));
+                confirm::propose(state, Question::RotateToken { id, token }, plan, fx);
             }
-            Some(DetailRow::Instance) => {
-                let confirm = Confirm::new(
-                    "Remove scope",
-                    format!("Remove the instance scope of runner controller {id}?"),
-                    Op::Scope {
-                        id,
-                        change: ScopeChange::RemoveInstance,
-                    },
-                )
-                .with_details(vec![
-                    "Without a scope it receives no admission requests.".into(),
-                ]);
-                state.dialog = Some(Dialog::Confirm(confirm));
-            }
-            Some(DetailRow::Runner(r)) => {
-                let confirm = Confirm::new(
-                    "Remove scope",
-                    format!("Unscope runner #{r} from runner controller {id}?"),
-                    Op::Scope {
-                        id,
-                        change: ScopeChange::RemoveRunner(r),
-                    },
-                );
-                state.dialog = Some(Dialog::Confirm(confirm));
-            }
-            None => state.flash(
-                Level::Warn,
-                "Select a token or a scope to remove (j/k); esc leaves the detail",
-            ),
+            _ => state.flash(Note::SelectToken),
         },
-        Action::AddInstanceScope => {
-            // The detail's own read, else the list's row; unknown counts as enabled (ask).
-            let known = d.remote.data.clone().map(|c| c.state).or_else(|| {
-                let rows = state.controllers.rows();
-                rows.iter().find(|c| c.id == id).map(|c| c.state.clone())
-            });
-            let change = ScopeChange::AddInstance;
-            match known {
-                Some(ControllerState::Enabled) | Some(ControllerState::Other(_)) | None => {
-                    let with = Scopes {
-                        instance: Some(Default::default()),
-                        runners: vec![],
-                    };
-                    let confirm = Confirm::new(
-                        "Add the instance scope",
-                        format!("Give runner controller {id} the instance scope?"),
-                        Op::Scope { id, change },
-                    )
-                    .with_details(vec![
-                        preview::impact(&ControllerState::Enabled, Some(&with)),
-                        "As grave as enabling it with that scope: type its id to confirm.".into(),
-                    ])
-                    .require_typed(id.to_string());
-                    state.dialog = Some(Dialog::Confirm(confirm));
-                }
-                _ => {
-                    state.flash(Level::Info, format!("Adding the instance scope to {id}…"));
-                    fx.push(Effect::ChangeScope { id, change });
-                }
+        Intent::Delete => remove(state, id, fx),
+        Intent::AddInstanceScope => add_instance(state, id, fx),
+        Intent::AddRunnerScope => {
+            if let Some(r) = refusal(state, id, ScopeChange::AddRunner(RunnerId(0))) {
+                state.flash(r);
+            } else {
+                state.dialog = Some(Dialog::Text(TextForm::new(TextPurpose::RunnerScope { id })));
             }
-        }
-        Action::AddRunnerScope => {
-            state.dialog = Some(Dialog::Text(TextForm {
-                title: "Scope a runner".into(),
-                label: format!("Only jobs of this instance-type runner reach controller {id}"),
-                field: "Runner id".into(),
-                placeholder: "e.g. 3".into(),
-                input: Input::default(),
-                purpose: TextPurpose::RunnerScope { id },
-                error: None,
-            }));
         }
         _ => return false,
     }
     true
 }
 
-fn quoted(d: Option<&str>) -> String {
-    match d {
-        Some(d) if !d.is_empty() => format!("\"{d}\" "),
-        _ => String::new(),
+/// `ctrl-d` in the detail: revoke the selected token, or remove the selected scope.
+fn remove(state: &mut State, id: ControllerId, fx: &mut Vec<Effect>) {
+    let Some(d) = state.controllers.detail.as_ref() else {
+        return;
+    };
+    let (question, change) = match d.selected() {
+        Some(DetailRow::Token(t)) => (
+            Question::RevokeToken {
+                id,
+                token: t.clone(),
+            },
+            Change::RevokeToken { id, token: t.id },
+        ),
+        Some(DetailRow::Instance) => scope_question(state, id, ScopeChange::RemoveInstance),
+        Some(DetailRow::Runner(r)) => scope_question(state, id, ScopeChange::RemoveRunner(r)),
+        None => {
+            state.flash(Note::SelectTokenOrScope);
+            return;
+        }
+    };
+    confirm::propose(state, question, Plan::one(Step::new(change)), fx);
+}
+
+fn scope_question(state: &State, id: ControllerId, change: ScopeChange) -> (Question, Change) {
+    let known = state
+        .controllers
+        .detail
+        .as_ref()
+        .and_then(|d| d.remote.data.as_ref())
+        .or_else(|| state.controllers.get(id))
+        .map(|c| c.state.clone());
+    (
+        Question::Scope {
+            id,
+            change,
+            state: known,
+        },
+        Change::Scope { id, change },
+    )
+}
+
+/// What the detail's scopes already say against a scope change: said before asking.
+fn refusal(state: &State, id: ControllerId, change: ScopeChange) -> Option<Note> {
+    // The cache is emptied when the list reloads; the detail still shows the last read.
+    let shown = state.controllers.detail.as_ref().filter(|d| d.id == id);
+    let scopes = state
+        .controllers
+        .scopes
+        .get(&id)
+        .or_else(|| shown.and_then(|d| d.scopes.data.as_ref()))?;
+    let r = crate::ops::scope_refusal(scopes, change)?;
+    Some(match r {
+        Refusal::AlreadyInstanceScoped => Note::AlreadyInstanceScoped(id),
+        Refusal::HasRunnerScopes => Note::HasRunnerScopes(id),
+        Refusal::HasInstanceScope => Note::HasInstanceScope(id),
+        Refusal::AlreadyScoped(runner) => Note::AlreadyScoped { id, runner },
+        other => Note::Refused(other),
+    })
+}
+
+fn add_instance(state: &mut State, id: ControllerId, fx: &mut Vec<Effect>) {
+    if let Some(r) = refusal(state, id, ScopeChange::AddInstance) {
+        state.flash(r);
+        return;
     }
+    let (question, change) = scope_question(state, id, ScopeChange::AddInstance);
+    confirm::propose(state, question, Plan::one(Step::new(change)), fx);
+}
+
+/// The runner-scope form's submit.
+pub(super) fn scope_runner(
+    state: &mut State,
+    id: ControllerId,
+    runner: RunnerId,
+    fx: &mut Vec<Effect>,
+) {
+    if let Some(r) = refusal(state, id, ScopeChange::AddRunner(runner)) {
+        state.flash(r);
+        return;
+    }
+    let (question, change) = scope_question(state, id, ScopeChange::AddRunner(runner));
+    confirm::propose(state, question, Plan::one(Step::new(change)), fx);
+}
+
+/// The new-token form's submit.
+pub(super) fn create_token(
+    state: &mut State,
+    id: ControllerId,
+    description: Option<String>,
+    fx: &mut Vec<Effect>,
+) {
+    let change = Change::CreateToken { id, description };
+    super::changes::run(state, Plan::one(Step::new(change)), fx);
 }

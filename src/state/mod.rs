@@ -1,34 +1,48 @@
-//! The one `State` of the program and the pure reducer `update(&mut State, Action) -> Vec<Effect>`.
-//! No I/O, no clock, no channels here: time arrives as `Action::Tick`, work leaves as `Effect`s.
+//! The one `State` of the program and the pure reducer `update(&mut State, Msg) -> Vec<Effect>`.
+//! No I/O, no clock, no channels here: time arrives as `Msg::Tick`, work leaves as `Effect`s.
+//! The state holds facts (typed ids, notes, questions), never finished sentences: `ui/` words
+//! them, and nothing here compares text it wrote itself.
 
 mod bookings;
 mod bulk;
 mod changes;
+mod command;
+mod confirm;
 mod controller_form;
-pub(crate) mod controllers;
+mod controllers;
 mod detail;
 mod dialog;
 mod filter;
-mod forms;
-pub mod preview;
+mod notes;
+mod rc;
 mod remote;
+mod requests;
 mod runner_form;
+mod text_form;
+mod undo;
 
+use std::collections::{BTreeMap, VecDeque};
 use std::time::Duration;
 
-pub use bookings::{Bookings, PendingRequest, RequestPhase, Row as BookingRow, poll_delay};
-pub use controllers::{Controllers, meaning};
+pub use bookings::{Bookings, Row as BookingRow, RowKey as BookingKey};
+pub use changes::{Pending, Plan, Purpose, Step};
+pub use confirm::{Confirm, Question, TypedId};
+pub use controller_form::{ControllerField, ControllerForm, FormMode};
+pub use controllers::Controllers;
 pub use detail::{Detail, DetailRow};
-pub use dialog::{
-    Confirm, ControllerForm, Dialog, FormMode, Op, RunnerForm, StatePicker, TextForm, TextPurpose,
-};
+pub use dialog::{Dialog, Help, RawTitle, StatePicker};
 pub use filter::Filter;
+pub use notes::{Irreversible, Level, ManyKind, Note};
 pub use remote::{Health, Remote, RemoteError};
+pub use requests::{PendingRequest, RequestPhase, poll_delay};
+pub use runner_form::{RunnerField, RunnerForm};
+pub use text_form::{FormError, TextForm, TextPurpose};
+pub use undo::LastChange;
 
-use crate::action::Action;
 use crate::api::ApiError;
 use crate::domain::{Deprecation, Timestamp};
-use crate::effect::{Effect, ReqId};
+use crate::effect::{ChangeId, Effect, Load, ReqId};
+use crate::msg::{Intent, Msg, Outcome};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Pane {
@@ -36,7 +50,7 @@ pub enum Pane {
     Bookings,
 }
 
-/// What the header shows about where we are connected; fixed for a run.
+/// What the header shows about where we are connected; fixed for a run (but `:readonly`).
 #[derive(Debug, Clone)]
 pub struct Context {
     pub instance_name: String,
@@ -76,6 +90,8 @@ pub struct Settings {
     /// `None`: no auto-refresh.
     pub refresh_every: Option<Duration>,
     pub flash_for: Duration,
+    /// The keys in force (defaults and `[keys]` overrides); the view reads it for hints.
+    pub keys: std::sync::Arc<crate::keymap::Keymap>,
 }
 
 impl Default for Settings {
@@ -83,31 +99,24 @@ impl Default for Settings {
         Self {
             refresh_every: Some(Duration::from_secs(15)),
             flash_for: Duration::from_secs(6),
+            keys: std::sync::Arc::default(),
         }
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Level {
-    Info,
-    Warn,
-    Error,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Flash {
-    pub level: Level,
-    pub text: String,
+    pub note: Note,
     pub expires: Timestamp,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct HistoryEntry {
-    /// Increasing number of the entry in this run (the app logs each one once).
+    /// Increasing number of the entry in this run (the app logs each one once); it keeps
+    /// counting across `:ctx` switches.
     pub seq: u64,
     pub at: Timestamp,
-    pub level: Level,
-    pub text: String,
+    pub note: Note,
 }
 
 #[derive(Debug, Clone)]
@@ -119,21 +128,28 @@ pub struct State {
     pub controllers: Controllers,
     pub bookings: Bookings,
     pub dialog: Option<Dialog>,
-    /// Dialogs opened by results while another was open (a new secret never replaces a
+    /// Dialogs opened by outcomes while another was open (a new secret never replaces a
     /// half-answered question, and is never lost); shown in turn.
-    pub queued: std::collections::VecDeque<Dialog>,
+    pub queued: VecDeque<Dialog>,
+    /// The keys of what is on screen, over everything else (`?`).
+    pub help: Option<Help>,
     pub flash: Option<Flash>,
-    /// Every flash, newest last (bounded), for the error history.
-    pub history: Vec<HistoryEntry>,
+    /// Every flash, newest last (bounded), for the error history and the log file.
+    pub history: VecDeque<HistoryEntry>,
     /// A server said something is deprecated: shown in the header for the rest of the run.
-    pub banner: Option<String>,
+    pub banner: Option<Deprecation>,
+    /// Changes on their way, by id: what each was, for its outcome and for quitting.
+    pub changes: BTreeMap<ChangeId, Pending>,
     pub paused: bool,
+    /// Quit once `changes` is empty.
+    pub quit_when_done: bool,
     pub quit: bool,
     /// Something visible changed since the last draw.
     pub dirty: bool,
     /// Spinner frame, advanced by ticks while anything loads.
     pub spinner: usize,
     next_id: u64,
+    next_seq: u64,
 }
 
 const HISTORY_MAX: usize = 200;
@@ -149,16 +165,30 @@ impl State {
             controllers: Controllers::default(),
             bookings: Bookings::new(vehaas),
             dialog: None,
-            queued: std::collections::VecDeque::new(),
+            queued: VecDeque::new(),
+            help: None,
             flash: None,
-            history: Vec::new(),
+            history: VecDeque::new(),
             banner: None,
+            changes: BTreeMap::new(),
             paused: false,
+            quit_when_done: false,
             quit: false,
             dirty: true,
             spinner: 0,
             next_id: 1,
+            next_seq: 1,
         }
+    }
+
+    /// A fresh state for another context that keeps counting where this one was: ids,
+    /// the flash history and its numbering.
+    pub fn successor(&self, context: Context, settings: Settings) -> Self {
+        let mut next = Self::new(self.now, context, settings);
+        next.next_id = self.next_id;
+        next.next_seq = self.next_seq;
+        next.history = self.history.clone();
+        next
     }
 
     /// The effects to run at start: load both panes.
@@ -184,20 +214,10 @@ impl State {
                 .as_ref()
                 .is_some_and(|d| d.remote.is_loading())
             || self.bookings.requests.iter().any(|r| !r.is_done())
+            || !self.changes.is_empty()
     }
 
-    /// A recovered pane takes back its own failure message.
-    pub fn clear_flash_starting(&mut self, prefix: &str) {
-        if self
-            .flash
-            .as_ref()
-            .is_some_and(|f| f.text.starts_with(prefix))
-        {
-            self.flash = None;
-        }
-    }
-
-    /// Opens a dialog on behalf of a result: queued if one is already open.
+    /// Opens a dialog on behalf of an outcome: queued if one is already open.
     pub fn open_dialog(&mut self, d: Dialog) {
         if self.dialog.is_some() {
             self.queued.push_back(d);
@@ -206,74 +226,59 @@ impl State {
         }
     }
 
-    pub fn flash(&mut self, level: Level, text: impl Into<String>) {
-        let text = text.into();
-        let seq = self.history.last().map_or(1, |h| h.seq + 1);
-        self.history.push(HistoryEntry {
+    pub fn flash(&mut self, note: Note) {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        self.history.push_back(HistoryEntry {
             seq,
             at: self.now,
-            level,
-            text: text.clone(),
+            note: note.clone(),
         });
         if self.history.len() > HISTORY_MAX {
-            self.history.remove(0);
+            self.history.pop_front();
         }
         let expires = self
             .now
             .checked_add(self.settings.flash_for)
             .unwrap_or(self.now);
-        self.flash = Some(Flash {
-            level,
-            text,
-            expires,
-        });
+        self.flash = Some(Flash { note, expires });
     }
 
-    pub fn flash_error(&mut self, what: &str, e: &ApiError) {
-        self.flash(Level::Error, format!("{what}: {e}"));
+    /// A recovered listing takes back its own failure note.
+    fn clear_flash_if(&mut self, f: impl Fn(&Note) -> bool) {
+        if self.flash.as_ref().is_some_and(|fl| f(&fl.note)) {
+            self.flash = None;
+        }
     }
 
-    fn load_controllers(&mut self, fx: &mut Vec<Effect>) {
+    pub(crate) fn load_controllers(&mut self, fx: &mut Vec<Effect>) {
         let req = self.next_id();
         self.controllers.remote.start(req);
         self.controllers.requested_at = Some(self.now);
-        fx.push(Effect::LoadControllers { req });
+        fx.push(Effect::Load(Load::Controllers { req }));
     }
 
-    fn load_sessions(&mut self, fx: &mut Vec<Effect>) {
+    pub(crate) fn load_sessions(&mut self, fx: &mut Vec<Effect>) {
         if !self.bookings.configured {
             return;
         }
         let req = self.next_id();
         self.bookings.remote.start(req);
         self.bookings.requested_at = Some(self.now);
-        fx.push(Effect::LoadSessions { req });
+        fx.push(Effect::Load(Load::Sessions { req }));
     }
 
-    fn refresh_focused(&mut self, fx: &mut Vec<Effect>) {
-        match self.focus {
-            Pane::Controllers => {
-                self.load_controllers(fx);
-                detail::reload(self, fx);
-            }
-            Pane::Bookings => self.load_sessions(fx),
+    /// `ctrl-r`: a listing already on its way is not asked for twice.
+    fn refresh(&mut self, fx: &mut Vec<Effect>) {
+        if !self.controllers.remote.is_loading() {
+            self.load_controllers(fx);
         }
-    }
-
-    /// Loads the scopes of the selected controller in the background, one request at a time,
-    /// so the toggle hint and the confirmations can say what a change will do.
-    fn preview_scopes(&mut self, fx: &mut Vec<Effect>) {
-        let Some(id) = self.controllers.selected else {
-            return;
-        };
-        if self.controllers.scope_req.is_some()
-            || self.controllers.scopes.contains_key(&id)
-            || self.controllers.scopes_unavailable.contains(&id)
-            || self.controllers.remote.data.is_none()
-        {
-            return;
+        if self.focus == Pane::Controllers {
+            detail::reload(self, fx);
         }
-        detail::load_scopes(self, id, fx);
+        if !self.bookings.remote.is_loading() {
+            self.load_sessions(fx);
+        }
     }
 
     fn tick(&mut self, now: Timestamp) -> Vec<Effect> {
@@ -292,7 +297,8 @@ impl State {
             self.flash = None;
             self.dirty = true;
         }
-        self.preview_scopes(&mut fx);
+        bookings::tick(self);
+        rc::preview_scopes(self, &mut fx);
         if let (Some(every), false) = (self.settings.refresh_every, self.paused) {
             let due = |at: Option<Timestamp>| {
                 at.is_none_or(|t| now.duration_since(t).unsigned_abs() >= every)
@@ -313,160 +319,139 @@ impl State {
     }
 }
 
-/// The reducer. Pure: the same state and action always give the same state and effects.
-pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
-    let fx = reduce(state, action);
+/// The reducer. Pure: the same state and message always give the same state and effects.
+pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
+    let mut fx = match msg.into() {
+        Msg::Tick { now } => state.tick(now),
+        Msg::Resize => {
+            state.dirty = true;
+            Vec::new()
+        }
+        Msg::Intent(i) => {
+            state.dirty = true;
+            intent(state, i)
+        }
+        Msg::Outcome(o) => {
+            state.dirty = true;
+            let mut fx = Vec::new();
+            outcome(state, o, &mut fx);
+            fx
+        }
+    };
     while state.dialog.is_none() {
         let Some(next) = state.queued.pop_front() else {
             break;
         };
         state.dirty = true;
-        state.dialog = still_relevant(state, next);
+        dialog::promote(state, next, &mut fx);
+    }
+    if state.quit_when_done && state.changes.is_empty() {
+        state.quit = true;
     }
     fx
 }
 
-/// A queued question is asked only if it still makes sense: not in read-only mode, and not
-/// about a controller that is gone. A secret is always shown (it exists only there).
-fn still_relevant(state: &mut State, d: Dialog) -> Option<Dialog> {
-    let Dialog::Confirm(c) = &d else {
-        return Some(d);
-    };
-    if state.context.read_only {
-        state.flash(Level::Info, "Read-only: a pending question was dropped");
-        return None;
-    }
-    let about = match &c.op {
-        Op::Update { id, .. }
-        | Op::Undo { id, .. }
-        | Op::SetState { id, .. }
-        | Op::Delete { id, .. } => Some(*id),
-        _ => None,
-    };
-    if let Some(id) = about
-        && !state.controllers.rows().iter().any(|r| r.id == id)
-    {
-        state.flash(
-            Level::Info,
-            format!("Runner controller {id} is gone: its pending question was dropped"),
-        );
-        return None;
-    }
-    Some(d)
-}
-
-fn reduce(state: &mut State, action: Action) -> Vec<Effect> {
-    if let Action::Tick { now } = action {
-        return state.tick(now);
-    }
-    state.dirty = true;
+fn intent(state: &mut State, i: Intent) -> Vec<Effect> {
     let mut fx = Vec::new();
-    if state.dialog.is_some() && dialog::handle(state, &action, &mut fx) {
+    if state.help.is_some() {
+        dialog::help(state, &i);
         return fx;
     }
-    match action {
-        Action::Tick { .. } | Action::Resize => {}
-        Action::Quit => state.quit = true,
-        Action::Help => state.dialog = Some(Dialog::Help { offset: 0 }),
-        Action::FocusNext | Action::FocusPrev => {
+    if state.dialog.is_some() {
+        dialog::handle(state, i, &mut fx);
+        return fx;
+    }
+    match i {
+        Intent::Quit => quit(state),
+        Intent::Help => state.help = Some(Help::default()),
+        Intent::FocusNext | Intent::FocusPrev => {
             state.focus = match state.focus {
                 Pane::Controllers => Pane::Bookings,
                 Pane::Bookings => Pane::Controllers,
             }
         }
-        Action::Focus(p) => state.focus = p,
-        Action::Refresh => {
-            state.refresh_focused(&mut fx);
-            if state.focus == Pane::Controllers {
-                // The other pane is cheap to keep in step, too.
-                if !state.bookings.remote.is_loading() {
-                    state.load_sessions(&mut fx);
-                }
-            }
-        }
-        Action::TogglePause => {
+        Intent::Focus(p) => state.focus = p,
+        Intent::Refresh => state.refresh(&mut fx),
+        Intent::TogglePause => {
             state.paused = !state.paused;
-            let text = if state.paused {
-                "Auto-refresh paused (p to resume)"
-            } else {
-                "Auto-refresh resumed"
-            };
-            state.flash(Level::Info, text);
+            state.flash(Note::Paused(state.paused));
         }
-        Action::Back => {
-            let filtered = match state.focus {
-                Pane::Controllers => state.controllers.filter.is_some(),
-                Pane::Bookings => state.bookings.filter.is_some(),
-            };
-            if state.focus == Pane::Controllers && state.controllers.detail.is_some() {
-                state.controllers.detail = None;
-            } else if state.focus == Pane::Controllers && !state.controllers.marked.is_empty() {
-                state.controllers.marked.clear();
-            } else if filtered {
-                forms::set_filter(state, None);
-            } else {
-                state.flash = None;
-            }
-        }
-        Action::Deprecated(d) => deprecated(state, d),
-        a @ (Action::ControllersLoaded { .. }
-        | Action::ControllerLoaded { .. }
-        | Action::ControllerCreated { .. }
-        | Action::ControllerUpdated { .. }
-        | Action::ControllerDeleted { .. }
-        | Action::ControllerChangedElsewhere { .. }
-        | Action::TokensLoaded { .. }
-        | Action::ScopesLoaded { .. }
-        | Action::TokenIssued { .. }
-        | Action::TokenRevoked { .. }
-        | Action::ScopeChanged { .. }) => controllers::update(state, a, &mut fx),
-        Action::AuditLoaded { result } => {
-            if let Some(Dialog::Log { entries, .. }) = state.dialog.as_mut() {
-                *entries = Some(result);
-            }
-        }
-        Action::CommandLine => forms::open_command(state),
-        Action::ReadOnly => state.flash(
-            Level::Warn,
-            "Read-only: nothing is changed (started with --read-only or read_only = true)",
-        ),
-        Action::Filter => forms::open_filter(state),
-        Action::Raw => forms::open_raw(state, &mut fx),
-        Action::RawLoaded { result } => {
-            if let Some(Dialog::Raw { text, .. }) = state.dialog.as_mut() {
-                *text = Some(
-                    result
-                        .map_err(|e| e.to_string())
-                        .and_then(|v| serde_json::to_string_pretty(&v).map_err(|e| e.to_string())),
-                );
-            }
-        }
-        a @ (Action::SessionsLoaded { .. }
-        | Action::RunnerRequested { .. }
-        | Action::JobPolled { .. }
-        | Action::SessionExtended { .. }
-        | Action::SessionReleased { .. }) => bookings::update(state, a, &mut fx),
+        Intent::Back => back(state),
+        Intent::CommandLine => command::open(state),
+        Intent::ReadOnly => state.flash(Note::ReadOnlyKey),
+        Intent::Filter => command::open_filter(state),
+        Intent::Raw => command::open_raw(state, &mut fx),
         other => match state.focus {
-            Pane::Controllers => controllers::update(state, other, &mut fx),
-            Pane::Bookings => bookings::update(state, other, &mut fx),
+            Pane::Controllers => rc::intent(state, other, &mut fx),
+            Pane::Bookings => bookings::intent(state, other, &mut fx),
         },
     }
     fx
 }
 
+/// `q` / `ctrl-c`: with changes on their way, ask (wait for them, or quit anyway).
+pub(crate) fn quit(state: &mut State) {
+    if state.changes.is_empty() || state.quit_when_done {
+        state.quit = true;
+    } else {
+        state.dialog = Some(Dialog::Quit);
+    }
+}
+
+fn back(state: &mut State) {
+    let filtered = match state.focus {
+        Pane::Controllers => state.controllers.filter.is_some(),
+        Pane::Bookings => state.bookings.filter.is_some(),
+    };
+    if state.focus == Pane::Controllers && state.controllers.detail.is_some() {
+        state.controllers.detail = None;
+    } else if state.focus == Pane::Controllers && !state.controllers.marked.is_empty() {
+        state.controllers.marked.clear();
+    } else if filtered {
+        command::set_filter(state, None);
+    } else {
+        state.flash = None;
+    }
+}
+
+fn outcome(state: &mut State, o: Outcome, fx: &mut Vec<Effect>) {
+    match o {
+        Outcome::Changed { id, result } => changes::finished(state, id, result, fx),
+        Outcome::Deprecated(d) => deprecated(state, d),
+        Outcome::AuditLoaded { result } => {
+            let log = state.dialog.as_mut().or(state.queued.back_mut());
+            if let Some(Dialog::Log { entries, .. }) = log {
+                *entries = Some(result);
+            }
+        }
+        Outcome::RawLoaded { req, result } => dialog::raw_loaded(state, req, result),
+        Outcome::ContextSwitched { name, warnings } => {
+            state.flash(Note::NowOnContext(name));
+            for w in warnings.iter() {
+                state.flash(Note::ConfigWarning(w.clone()));
+            }
+        }
+        Outcome::ContextFailed { name, error } => {
+            state.flash(Note::ContextFailed { name, error });
+        }
+        o @ (Outcome::SessionsLoaded { .. } | Outcome::JobPolled { .. }) => {
+            bookings::outcome(state, o, fx)
+        }
+        o @ (Outcome::ControllersLoaded { .. }
+        | Outcome::ControllerLoaded { .. }
+        | Outcome::TokensLoaded { .. }
+        | Outcome::ScopesLoaded { .. }) => rc::outcome(state, o, fx),
+    }
+}
+
 fn deprecated(state: &mut State, d: Deprecation) {
-    let text = d.describe();
     // Once per API and run: the first notice says it; later endpoints of the same API only
     // reach the log (the app logs every notice).
-    if state
-        .banner
-        .as_deref()
-        .is_some_and(|b| b.starts_with(&d.api))
-    {
+    if state.banner.as_ref().is_some_and(|b| b.api == d.api) {
         return;
     }
-    state.banner = Some(text.clone());
-    state.flash(Level::Warn, text);
+    state.banner = Some(d.clone());
+    state.flash(Note::Deprecated(d));
 }
 
 /// Whether an error means the server could not be reached at all.

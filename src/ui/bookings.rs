@@ -8,29 +8,20 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
 
 use super::controllers::{block, title};
 use super::{View, fmt, focused, scroll, theme};
-use crate::domain::Session;
+use crate::domain::{JobState, Session};
 use crate::duration;
 use crate::state::BookingRow as BRow;
 use crate::state::{Health, Pane, PendingRequest, RequestPhase, State};
 
-pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
+/// The pane title: the count (of how many, with requests), the filter, the listing's health.
+fn pane_title(state: &State) -> Line<'static> {
     let b = &state.bookings;
-    let focus = focused(state, Pane::Bookings);
-    let rows = b.rows(state.now);
-    let total = b.remote.data.as_ref().map(|_| b.current(state.now).count());
+    let (current, shown, requests) = b.counts();
+    let total = b.remote.data.as_ref().map(|_| current);
     let count = total.map(|t| match &b.filter {
-        Some(_) => format!(
-            "{}/{t}",
-            rows.iter()
-                .filter(|r| matches!(r, BRow::Session(_)))
-                .count()
-        ),
+        Some(_) => format!("{shown}/{t}"),
         None => t.to_string(),
     });
-    let requests = rows
-        .iter()
-        .filter(|r| matches!(r, BRow::Request(_)))
-        .count();
     let count = match (count, requests) {
         (Some(c), 0) => Some(c),
         (Some(c), 1) => Some(format!("{c} + 1 request")),
@@ -47,6 +38,13 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
             ),
         );
     }
+    title
+}
+
+pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
+    let b = &state.bookings;
+    let focus = focused(state, Pane::Bookings);
+    let title = pane_title(state);
     let block = block(title, focus);
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -58,7 +56,7 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
         frame.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), inner);
         return;
     }
-    if rows.is_empty() {
+    if b.is_empty() {
         let msg = match (&b.remote.data, &b.remote.error) {
             (_, Some(e)) => Span::styled(format!(" {}", e.message), theme::health(Health::Failing)),
             (None, None) => Span::styled(" Loading bookings…", theme::dim()),
@@ -69,7 +67,7 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
         frame.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), inner);
         return;
     }
-    let footer = selected_line(state, &rows);
+    let footer = selected_line(state);
     let [inner, footer_area] = Layout::vertical([
         Constraint::Fill(1),
         Constraint::Length(u16::from(footer.is_some())),
@@ -80,8 +78,8 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
     }
     let wide = inner.width >= 90;
     let compact = inner.width < 64;
-    let assembly_w = rows
-        .iter()
+    let assembly_w = b
+        .rows()
         .map(|r| match r {
             BRow::Request(p) => p.request.assembly_ref.chars().count(),
             BRow::Session(s) => s.assembly_ref.chars().count(),
@@ -90,8 +88,8 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
         .unwrap_or(8)
         .clamp(8, 24) as u16;
     // The runner tag matters more than the owner: the owner gets what it needs up to 12.
-    let owner_w = rows
-        .iter()
+    let owner_w = b
+        .rows()
         .map(|r| match r {
             BRow::Request(_) => "(request)".len(),
             BRow::Session(s) => s.owner.as_deref().map_or(1, |o| o.chars().count()),
@@ -100,15 +98,32 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
         .unwrap_or(5)
         .clamp(5, if wide { 24 } else { 12 }) as u16;
     let body_h = inner.height.saturating_sub(1) as usize;
-    let selected = b.selected_index(&rows);
-    view.bookings_offset = scroll(view.bookings_offset, selected, body_h, rows.len());
+    let selected = b.selected_index();
+    view.bookings_offset = scroll(view.bookings_offset, selected, body_h, b.len());
     let off = view.bookings_offset;
-    let visible = &rows[off..(off + body_h).min(rows.len())];
-    let table_rows = visible.iter().map(|r| match r {
-        BRow::Request(p) => request_row(p, wide, compact),
-        BRow::Session(s) => session_row(state, s, wide, compact),
-    });
-    let (header, widths): (Vec<&str>, Vec<Constraint>) = if compact {
+    let table_rows = (off..(off + body_h).min(b.len()))
+        .filter_map(|i| b.row(i))
+        .map(|r| match r {
+            BRow::Request(p) => request_row(p, wide, compact),
+            BRow::Session(s) => session_row(state, s, wide, compact),
+        });
+    let (header, widths) = columns(compact, wide, assembly_w, owner_w);
+    let table = Table::new(table_rows, widths)
+        .header(Row::new(header).style(theme::header_cell()))
+        .column_spacing(1)
+        .row_highlight_style(theme::selected(focus));
+    let mut ts = TableState::default().with_selected(selected.map(|s| s - off));
+    frame.render_stateful_widget(table, inner, &mut ts);
+}
+
+/// The columns for the width: compact drops the owner, wide adds start and end.
+fn columns(
+    compact: bool,
+    wide: bool,
+    assembly_w: u16,
+    owner_w: u16,
+) -> (Vec<&'static str>, Vec<Constraint>) {
+    if compact {
         (
             vec!["ASSEMBLY", "STATE", "ENDS IN", "RUNNER TAG"],
             vec![
@@ -150,20 +165,15 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
                 Constraint::Fill(1),
             ],
         )
-    };
-    let table = Table::new(table_rows, widths)
-        .header(Row::new(header).style(theme::header_cell()))
-        .column_spacing(1)
-        .row_highlight_style(theme::selected(focus));
-    let mut ts = TableState::default().with_selected(selected.map(|s| s - off));
-    frame.render_stateful_widget(table, inner, &mut ts);
+    }
 }
 
 fn session_row<'a>(state: &State, s: &'a Session, wide: bool, compact: bool) -> Row<'a> {
     let tz = &state.context.tz;
     let ends = s
         .end
-        .map(|end| fmt::until(state.now, end))
+        .as_ref()
+        .map(|end| fmt::until(state.now, end.at()))
         .unwrap_or_else(|| "—".into());
     let tag = match s.gitlab_runner_tag.as_deref() {
         Some(t) => Span::raw(t),
@@ -178,48 +188,67 @@ fn session_row<'a>(state: &State, s: &'a Session, wide: bool, compact: bool) -> 
         theme::session_state(&s.state),
     )));
     if wide {
-        let clock = |t: Option<jiff::Timestamp>| t.map(|t| fmt::clock(t, tz)).unwrap_or_default();
-        cells.push(Cell::from(clock(s.start)));
-        cells.push(Cell::from(clock(s.end)));
+        let clock = |t: Option<&crate::domain::Stamp>| {
+            t.map(|t| fmt::clock(t.at(), tz)).unwrap_or_default()
+        };
+        cells.push(Cell::from(clock(s.start.as_ref())));
+        cells.push(Cell::from(clock(s.end.as_ref())));
     }
     cells.push(Cell::from(ends));
     cells.push(Cell::from(tag));
     Row::new(cells)
 }
 
-fn request_row(p: &PendingRequest, wide: bool, compact: bool) -> Row<'static> {
-    let (text, style) = match &p.phase {
-        RequestPhase::Submitting => (
-            "sending".to_string(),
-            theme::job_state(&crate::domain::JobState::Queued),
-        ),
-        RequestPhase::Polling => {
-            let st = p
-                .job
-                .as_ref()
-                .map(|j| j.state.clone())
-                .unwrap_or(crate::domain::JobState::Queued);
+/// The request's status word and style: one phase, one truth, for the row and the detail.
+fn status(p: &PendingRequest) -> (String, ratatui::style::Style) {
+    match &p.phase {
+        RequestPhase::Sending => ("sent".into(), theme::job_state(&JobState::Queued)),
+        RequestPhase::Following => {
+            let st = p.job.as_ref().map_or(JobState::Queued, |j| j.state.clone());
             (st.to_string(), theme::job_state(&st))
         }
-        RequestPhase::Finished => (
-            "ready".to_string(),
-            theme::job_state(&crate::domain::JobState::Finished),
-        ),
-        RequestPhase::Failed(_) => (
-            "failed".to_string(),
-            theme::job_state(&crate::domain::JobState::Failed),
-        ),
-        RequestPhase::Unknown => ("unknown".to_string(), theme::health(Health::Failing)),
-    };
+        RequestPhase::Ready { .. } => ("ready".into(), theme::job_state(&JobState::Finished)),
+        RequestPhase::Refused(_) | RequestPhase::JobFailed(_) | RequestPhase::LostTrack(_) => {
+            ("failed".into(), theme::job_state(&JobState::Failed))
+        }
+        RequestPhase::Unclear(_) => ("unclear".into(), theme::health(Health::Failing)),
+    }
+}
+
+/// What the phase says beyond its word: why it failed, or what is awaited.
+fn phase_text(p: &PendingRequest) -> String {
+    match &p.phase {
+        RequestPhase::Sending => "sent, waiting for the answer".into(),
+        RequestPhase::Following => match &p.job {
+            Some(j) => format!("job {} {}", j.job_id, j.state),
+            None => "following the job".into(),
+        },
+        RequestPhase::Ready { .. } => match &p.job {
+            Some(j) => format!("job {} finished", j.job_id),
+            None => "finished".into(),
+        },
+        RequestPhase::Refused(e) => format!("refused: {e}"),
+        RequestPhase::JobFailed(why) => match (&p.job, why) {
+            (Some(j), Some(w)) => format!("job {} failed: {w}", j.job_id),
+            (Some(j), None) => format!("job {} failed", j.job_id),
+            (None, _) => "the job failed".into(),
+        },
+        RequestPhase::LostTrack(e) => format!("lost track of the job: {e}"),
+        RequestPhase::Unclear(_) => "no clear answer: may or may not be booked".into(),
+    }
+}
+
+fn request_row(p: &PendingRequest, wide: bool, compact: bool) -> Row<'static> {
+    let (text, style) = status(p);
     let tag = match (&p.phase, p.tag()) {
         (_, Some(t)) => Span::raw(t.to_string()),
-        (RequestPhase::Failed(why), None) => {
-            Span::styled(why.clone(), theme::health(Health::Disconnected))
+        (
+            RequestPhase::Refused(_) | RequestPhase::JobFailed(_) | RequestPhase::LostTrack(_),
+            None,
+        ) => Span::styled(phase_text(p), theme::health(Health::Disconnected)),
+        (RequestPhase::Unclear(_), None) => {
+            Span::styled(phase_text(p), theme::health(Health::Failing))
         }
-        (RequestPhase::Unknown, None) => Span::styled(
-            "timed out: may or may not be booked",
-            theme::health(Health::Failing),
-        ),
         _ => Span::styled("…", theme::dim()),
     };
     let mut cells = vec![Cell::from(p.request.assembly_ref.clone())];
@@ -232,25 +261,36 @@ fn request_row(p: &PendingRequest, wide: bool, compact: bool) -> Row<'static> {
         cells.push(Cell::from(""));
     }
     // How long it would last, while that still means something.
-    let length = match p.phase {
-        RequestPhase::Failed(_) | RequestPhase::Unknown => "—".to_string(),
-        _ => duration::format_short(p.request.duration),
+    let length = if p.is_done() && !matches!(p.phase, RequestPhase::Ready { .. }) {
+        "—".to_string()
+    } else {
+        duration::format_short(p.request.duration)
     };
     cells.push(Cell::from(length));
     cells.push(Cell::from(tag));
     Row::new(cells)
 }
 
+/// `start -> end`, with the end's date when it falls on another day.
+fn span(start: jiff::Timestamp, end: jiff::Timestamp, tz: &jiff::tz::TimeZone) -> String {
+    let same_day = fmt::date(start, tz) == fmt::date(end, tz);
+    let end = if same_day {
+        fmt::clock(end, tz)
+    } else {
+        fmt::date_time(end, tz)
+    };
+    format!("{} -> {end}", fmt::date_time(start, tz))
+}
+
 /// Everything about the selected row on one line: who, when (start -> end), the tag.
-fn selected_line(state: &State, rows: &[BRow<'_>]) -> Option<Line<'static>> {
-    let b = &state.bookings;
-    let row = rows.get(b.selected_index(rows)?)?;
+fn selected_line(state: &State) -> Option<Line<'static>> {
+    let row = state.bookings.selected_row()?;
     let tz = &state.context.tz;
     let text = match row {
         BRow::Session(s) => {
-            let when = match (s.start, s.end) {
-                (Some(a), Some(e)) => format!("{} -> {}", fmt::date_time(a, tz), fmt::clock(e, tz)),
-                (None, Some(e)) => format!("until {}", fmt::date_time(e, tz)),
+            let when = match (s.start.as_ref(), s.end.as_ref()) {
+                (Some(a), Some(e)) => span(a.at(), e.at(), tz),
+                (None, Some(e)) => format!("until {}", fmt::date_time(e.at(), tz)),
                 _ => "no end given".into(),
             };
             let tag = s.gitlab_runner_tag.as_deref().unwrap_or("no runner");
@@ -261,20 +301,16 @@ fn selected_line(state: &State, rows: &[BRow<'_>]) -> Option<Line<'static>> {
             )
         }
         BRow::Request(p) => {
-            let job = p
-                .job
-                .as_ref()
-                .map(|j| format!("job {} {}", j.job_id, j.state))
-                .unwrap_or_else(|| "not sent yet".into());
             let queue = if p.request.put_in_queue {
                 "queued if busy"
             } else {
                 "fails if busy"
             };
             format!(
-                " request · {} for {} · {job} · {queue}",
+                " request · {} for {} · {} · {queue}",
                 p.request.assembly_ref,
-                duration::format_short(p.request.duration)
+                duration::format_short(p.request.duration),
+                phase_text(p)
             )
         }
     };

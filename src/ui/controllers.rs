@@ -7,10 +7,9 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Cell, Paragraph, Row, Table, TableState, Wrap};
 
-use super::{View, fmt, focused, scroll, theme};
+use super::{View, fmt, focused, preview, scroll, theme};
 use crate::domain::RunnerController;
-pub use crate::state::meaning;
-use crate::state::{Detail, Health, Pane, Remote, State};
+use crate::state::{Health, Pane, Remote, State};
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
@@ -82,7 +81,7 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
     let c = &state.controllers;
     let focus = focused(state, Pane::Controllers);
     if let Some(d) = &c.detail {
-        render_detail(state, d, frame, area, focus);
+        super::detail::render(state, d, frame, area, focus);
         return;
     }
     let total = c.remote.data.as_ref().map(Vec::len);
@@ -176,14 +175,18 @@ fn toggle_hint(state: &State) -> Option<Line<'static>> {
     } else {
         ""
     };
-    let impact = crate::state::preview::impact(&to, state.controllers.scopes.get(&c.id));
+    let impact = preview::impact(&to, state.controllers.scopes.get(&c.id));
+    let key = state
+        .settings
+        .keys
+        .key_for(crate::keymap::Mode::Rc, &crate::msg::Intent::ToggleDryRun)?;
     Some(Line::from(vec![
         Span::styled(
-            " t",
+            format!(" {key}"),
             Style::new().fg(theme::ACCENT).add_modifier(Modifier::BOLD),
         ),
         Span::styled(
-            format!(" {}{ask}: ", crate::state::preview::change(&c.state, &to)),
+            format!(" {}{ask}: ", preview::change(&c.state, &to)),
             theme::dim(),
         ),
         Span::styled(impact, theme::dim()),
@@ -204,7 +207,8 @@ fn row<'a>(state: &State, r: &'a RunnerController, id_w: usize) -> Row<'a> {
     };
     let updated = r
         .updated_at
-        .map(|t| fmt::ago(state.now, t))
+        .as_ref()
+        .map(|t| fmt::ago(state.now, t.at()))
         .unwrap_or_default();
     Row::new([
         // With marks on screen every id gets a two-column gutter, so the ids stay aligned.
@@ -225,190 +229,4 @@ fn row<'a>(state: &State, r: &'a RunnerController, id_w: usize) -> Row<'a> {
         Cell::from(desc),
         Cell::from(Span::styled(updated, theme::dim())),
     ])
-}
-
-fn render_detail(state: &State, d: &Detail, frame: &mut Frame, area: Rect, focus: bool) {
-    let c = d.remote.data.as_ref();
-    let name = format!("Runner controller {}", d.id);
-    let block = block(title(state, &name, None, &d.remote), focus);
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let Some(c) = c else {
-        frame.render_widget(
-            Paragraph::new(Span::styled(" Loading…", theme::dim())),
-            inner,
-        );
-        return;
-    };
-    let tz = &state.context.tz;
-    let key = |k: &str| Span::styled(format!(" {k:<12}"), theme::header_cell());
-    let time = |t: Option<jiff::Timestamp>| {
-        t.map(|t| format!("{} ({} ago)", fmt::date_time(t, tz), fmt::ago(state.now, t)))
-            .unwrap_or_else(|| "—".into())
-    };
-    let connected = match c.connected {
-        Some(true) => Span::styled(
-            "yes (a token was used in the last hour)",
-            Style::new().fg(ratatui::style::Color::Green),
-        ),
-        Some(false) => Span::raw("no (no token used in the last hour)"),
-        None if d.remote.error.is_some() => {
-            Span::styled("unknown (could not refresh)", theme::dim())
-        }
-        None => Span::styled("not reported (GitLab 18.10+ reports it)", theme::dim()),
-    };
-    let lines = vec![
-        Line::from(vec![key("ID"), Span::raw(c.id.to_string())]),
-        Line::from(vec![
-            key("Description"),
-            Span::raw(c.description.clone().unwrap_or_else(|| "—".into())),
-        ]),
-        Line::from(vec![
-            key("State"),
-            Span::styled(
-                c.state.to_string(),
-                theme::controller_state(&c.state).add_modifier(Modifier::BOLD),
-            ),
-            Span::styled(format!("  {}", meaning(&c.state)), theme::dim()),
-        ]),
-        Line::from(vec![key("Connected"), connected]),
-        Line::from(vec![key("Created"), Span::raw(time(c.created_at))]),
-        Line::from(vec![key("Updated"), Span::raw(time(c.updated_at))]),
-    ];
-    let mut lines = lines;
-    let sel = theme::selected(focus);
-    let cursor = d.cursor;
-    let mut row = 0usize;
-    let mark = |spans: Vec<Span<'static>>, row: &mut usize| {
-        let line = Line::from(spans);
-        let line = if *row == cursor {
-            line.style(sel)
-        } else {
-            line
-        };
-        *row += 1;
-        line
-    };
-    lines.push(Line::raw(""));
-    let section = |name: &str, extra: String| {
-        Line::from(vec![
-            Span::styled(format!(" {name}"), theme::title()),
-            Span::styled(extra, theme::dim()),
-        ])
-    };
-    match (&d.scopes.data, &d.scopes.error) {
-        (Some(s), _) => {
-            lines.push(section("Scopes", String::new()));
-            if s.instance.is_none() && s.runners.is_empty() {
-                lines.push(Line::from(Span::styled(
-                    "   none: it receives no admission requests (i adds the instance scope, a a runner)",
-                    Style::new().fg(theme::AMBER),
-                )));
-            }
-            if let Some(i) = &s.instance {
-                let since = i
-                    .created_at
-                    .map(|t| format!("  since {}", fmt::date(t, tz)))
-                    .unwrap_or_default();
-                lines.push(mark(
-                    vec![
-                        Span::raw("   instance: every job on the instance".to_string()),
-                        Span::styled(since, theme::dim()),
-                    ],
-                    &mut row,
-                ));
-            }
-            for r in &s.runners {
-                let since = r
-                    .created_at
-                    .map(|t| format!("  since {}", fmt::date(t, tz)))
-                    .unwrap_or_default();
-                lines.push(mark(
-                    vec![
-                        Span::raw(format!("   runner #{}", r.runner_id)),
-                        Span::styled(since, theme::dim()),
-                    ],
-                    &mut row,
-                ));
-            }
-        }
-        (None, Some(e)) => {
-            lines.push(section("Scopes", String::new()));
-            lines.push(Line::from(Span::styled(
-                format!("   {}", e.message),
-                theme::health(Health::Failing),
-            )));
-        }
-        (None, None) => lines.push(section("Scopes", " loading…".into())),
-    }
-    lines.push(Line::raw(""));
-    match (&d.tokens.data, &d.tokens.error) {
-        (Some(tokens), _) => {
-            lines.push(section("Tokens", format!(" ({})", tokens.len())));
-            if tokens.is_empty() {
-                lines.push(Line::from(Span::styled(
-                    "   none (n creates one)",
-                    theme::dim(),
-                )));
-            }
-            for t in tokens {
-                let used = t
-                    .last_used_at
-                    .map(|u| format!("used {} ago", fmt::ago(state.now, u)))
-                    .unwrap_or_else(|| "never used".into());
-                let created = t
-                    .created_at
-                    .map(|c| format!("created {}", fmt::date(c, tz)))
-                    .unwrap_or_default();
-                lines.push(mark(
-                    vec![
-                        Span::raw(format!("   #{:<5} ", t.id)),
-                        Span::raw(format!(
-                            "{:<20} ",
-                            fmt::truncate(t.description.as_deref().unwrap_or("—"), 20)
-                        )),
-                        Span::styled(format!("{created}  {used}"), theme::dim()),
-                    ],
-                    &mut row,
-                ));
-            }
-        }
-        (None, Some(e)) => {
-            lines.push(section("Tokens", String::new()));
-            lines.push(Line::from(Span::styled(
-                format!("   {}", e.message),
-                theme::health(Health::Failing),
-            )));
-        }
-        (None, None) => lines.push(section("Tokens", " loading…".into())),
-    }
-    let hints: Vec<Line> = if state.context.read_only {
-        vec![Line::from(Span::styled(
-            " j/k select · y raw JSON · esc back",
-            theme::dim(),
-        ))]
-    } else {
-        vec![
-            Line::from(Span::styled(
-                " j/k select · n new token · r rotate · ctrl-d revoke/unscope",
-                theme::dim(),
-            )),
-            Line::from(Span::styled(
-                " i instance scope · a runner scope · t/s state · esc back",
-                theme::dim(),
-            )),
-        ]
-    };
-    // The hints stay at the bottom; the rest scrolls to keep the selected row in sight.
-    let hint_h = (hints.len() as u16).min(inner.height.saturating_sub(3));
-    let [body, foot] =
-        Layout::vertical([Constraint::Fill(1), Constraint::Length(hint_h)]).areas(inner);
-    let cursor_line = lines.iter().position(|l| l.style == sel);
-    let room = body.height as usize;
-    let offset = match cursor_line {
-        Some(at) if at >= room => at + 2 - room.min(at + 2),
-        _ => 0,
-    };
-    frame.render_widget(Paragraph::new(lines).scroll((offset as u16, 0)), body);
-    frame.render_widget(Paragraph::new(hints), foot);
 }

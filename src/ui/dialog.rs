@@ -8,34 +8,63 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 use tui_input::Input;
 
-use super::controllers::meaning;
-use super::theme;
+use super::preview::meaning;
+use super::{theme, words};
 use crate::audit::AuditEntry;
-use crate::domain::{ControllerState, NewToken};
+use crate::domain::{ControllerState, NewToken, TokenId};
 use crate::keymap;
 use crate::state::{
-    Confirm, ControllerForm, Dialog, FormMode, RunnerForm, State, StatePicker, TextForm,
+    Confirm, ControllerField, ControllerForm, Dialog, FormError, FormMode, RawTitle, RunnerField,
+    RunnerForm, State, StatePicker, TextForm, TextPurpose,
 };
 
 pub fn render(state: &State, frame: &mut Frame, area: Rect) {
-    let Some(d) = &state.dialog else {
-        return;
-    };
-    match d {
-        Dialog::Help { offset } => help(state, *offset, frame, area),
-        Dialog::Confirm(c) => confirm(c, frame, area),
-        Dialog::StatePicker(p) => picker(state, p, frame, area),
-        Dialog::ControllerForm(f) => controller_form(f, frame, area),
-        Dialog::RunnerForm(f) => runner_form(f, frame, area),
-        Dialog::Text(f) => text_form(f, frame, area),
-        Dialog::Secret { token, rotated } => secret(token, *rotated, frame, area),
-        Dialog::Log { entries, offset } => log(state, entries.as_ref(), *offset, frame, area),
-        Dialog::Raw {
-            title,
-            text,
-            offset,
-        } => raw(title, text.as_ref(), *offset, frame, area),
+    if let Some(d) = &state.dialog {
+        match d {
+            Dialog::Confirm(c) => confirm(state, c, frame, area),
+            Dialog::StatePicker(p) => picker(state, p, frame, area),
+            Dialog::ControllerForm(f) => controller_form(f, frame, area),
+            Dialog::RunnerForm(f) => runner_form(f, frame, area),
+            Dialog::Text(f) => text_form(f, frame, area),
+            Dialog::Secret { token, rotated } => secret(token, *rotated, frame, area),
+            Dialog::Log { entries, offset } => log(state, entries.as_ref(), *offset, frame, area),
+            Dialog::Raw {
+                title,
+                text,
+                offset,
+                ..
+            } => raw(title, text.as_ref(), *offset, frame, area),
+            Dialog::Quit => quit(state, frame, area),
+        }
     }
+    if let Some(h) = &state.help {
+        help(state, h.offset, frame, area);
+    }
+}
+
+fn quit(state: &State, frame: &mut Frame, area: Rect) {
+    let n = state.changes.len();
+    let lines = vec![
+        Line::from(Span::styled(
+            format!(
+                " {n} change{} on {} way: quit now?",
+                if n == 1 { " is" } else { "s are" },
+                if n == 1 { "its" } else { "their" }
+            ),
+            theme::title(),
+        )),
+        Line::raw(""),
+        Line::raw(" The server makes a sent change whether runnerdeck waits or not; quitting now"),
+        Line::raw(" only stops waiting for the answer (the audit log then says none came)."),
+        Line::raw(""),
+        Line::from(Span::styled(
+            " w / enter wait for the answers, then quit · q quit now · esc stay",
+            theme::dim(),
+        )),
+    ];
+    let (width, height) = fit(&lines, 84, area);
+    let inner = popup(frame, area, width, height, "Changes on their way", true);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
 /// Width and height (borders included) a popup needs for `lines` wrapped at its width.
@@ -76,16 +105,18 @@ fn popup(
 fn help(state: &State, offset: usize, frame: &mut Frame, area: Rect) {
     let mut lines = Vec::new();
     let key_style = Style::new().fg(theme::ACCENT).add_modifier(Modifier::BOLD);
-    let mut seen = Vec::new();
-    for b in keymap::active_for(state) {
-        if seen.contains(&b.description) {
-            continue;
-        }
-        seen.push(b.description);
-        let keys: Vec<String> = b.keys.iter().map(|k| keymap::key_label(*k)).collect();
+    let mode = keymap::base_mode(state);
+    let entries = state.settings.keys.help(mode, state.context.read_only);
+    let col = entries
+        .iter()
+        .map(|(k, _)| k.chars().count() + 2)
+        .max()
+        .unwrap_or(0)
+        .clamp(12, 30);
+    for (keys, description) in entries {
         lines.push(Line::from(vec![
-            Span::styled(format!(" {:<17}", keys.join(" / ")), key_style),
-            Span::raw(b.description),
+            Span::styled(format!(" {keys:<col$}"), key_style),
+            Span::raw(description),
         ]));
     }
     if state.context.read_only {
@@ -95,12 +126,23 @@ fn help(state: &State, offset: usize, frame: &mut Frame, area: Rect) {
             theme::dim(),
         )));
     }
+    lines.push(Line::raw(""));
+    lines.push(Line::from(Span::styled(
+        format!(
+            " Times are shown in {}.",
+            super::fmt::zone_name(&state.context.tz)
+        ),
+        theme::dim(),
+    )));
     let h = lines.len() as u16 + 2;
-    let pane = match state.focus {
-        crate::state::Pane::Controllers => "runner controllers",
-        crate::state::Pane::Bookings => "veHaaS bookings",
-    };
-    let inner = popup(frame, area, 96, h, &format!("Keys: {pane}"), false);
+    let inner = popup(
+        frame,
+        area,
+        96,
+        h,
+        &format!("Keys: {}", mode_name(mode)),
+        false,
+    );
     let room = inner.height as usize;
     if lines.len() > room {
         // Scrolls with j/k; the last line says there is more.
@@ -122,6 +164,23 @@ fn help(state: &State, offset: usize, frame: &mut Frame, area: Rect) {
     }
 }
 
+fn mode_name(mode: keymap::Mode) -> &'static str {
+    use keymap::Mode::*;
+    match mode {
+        Rc => "runner controllers",
+        Bookings => "veHaaS bookings",
+        Detail => "runner controller detail",
+        Confirm | Typed => "confirmation",
+        Picker => "state picker",
+        Form | Text => "form",
+        Secret => "new token",
+        Raw => "raw JSON",
+        Log => "audit log",
+        Quit => "quitting",
+        Help => "help",
+    }
+}
+
 fn buttons(yes: bool) -> Line<'static> {
     let on = Style::new()
         .bg(Color::Blue)
@@ -135,12 +194,13 @@ fn buttons(yes: bool) -> Line<'static> {
     ])
 }
 
-fn confirm(c: &Confirm, frame: &mut Frame, area: Rect) {
+fn confirm(state: &State, c: &Confirm, frame: &mut Frame, area: Rect) {
+    let w = words::question(state, c);
     let mut lines = vec![
-        Line::from(Span::styled(format!(" {}", c.question), theme::title())),
+        Line::from(Span::styled(format!(" {}", w.question), theme::title())),
         Line::raw(""),
     ];
-    for d in &c.details {
+    for d in &w.details {
         lines.push(Line::raw(format!(" {d}")));
     }
     lines.push(Line::raw(""));
@@ -166,7 +226,7 @@ fn confirm(c: &Confirm, frame: &mut Frame, area: Rect) {
         lines.push(buttons(c.yes));
     }
     let (width, height) = fit(&lines, 76, area);
-    let inner = popup(frame, area, width, height, &c.title, true);
+    let inner = popup(frame, area, width, height, &w.title, true);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
@@ -176,8 +236,8 @@ fn picker(state: &State, p: &StatePicker, frame: &mut Frame, area: Rect) {
             if p.bulk.is_empty() {
                 format!(
                     " Runner controller {}: {} -> {}",
-                    p.id,
-                    p.current,
+                    p.target.id,
+                    p.target.state,
                     p.choice()
                 )
             } else {
@@ -193,7 +253,11 @@ fn picker(state: &State, p: &StatePicker, frame: &mut Frame, area: Rect) {
     ];
     for (i, s) in ControllerState::KNOWN.iter().enumerate() {
         let marker = if i == p.cursor { "▶" } else { " " };
-        let current = if *s == p.current { " (current)" } else { "" };
+        let current = if *s == p.target.state {
+            " (current)"
+        } else {
+            ""
+        };
         let style = if i == p.cursor {
             theme::controller_state(s).add_modifier(Modifier::REVERSED)
         } else {
@@ -206,14 +270,7 @@ fn picker(state: &State, p: &StatePicker, frame: &mut Frame, area: Rect) {
         ]));
     }
     lines.push(Line::raw(""));
-    let impact = if p.bulk.is_empty() {
-        crate::state::preview::impact(&p.choice(), state.controllers.scopes.get(&p.id))
-    } else {
-        format!(
-            "Each marked controller's change is listed before anything is sent; {}.",
-            meaning(&p.choice())
-        )
-    };
+    let impact = words::picker_impact(state, p);
     lines.push(Line::from(Span::raw(format!(" {impact}"))));
     let (width, height) = fit(&lines, 84, area);
     let inner = popup(frame, area, width, height, "Set state", false);
@@ -263,10 +320,10 @@ fn choice_line(label: &str, value: Line<'static>, active: bool) -> Line<'static>
     Line::from(spans)
 }
 
-fn error_line(error: &Option<String>) -> Line<'static> {
+fn error_line(error: &Option<FormError>) -> Line<'static> {
     match error {
         Some(e) => Line::from(Span::styled(
-            format!(" ✗ {e}"),
+            format!(" ✗ {}", words::form_error(e)),
             theme::level(crate::state::Level::Error),
         )),
         None => Line::raw(""),
@@ -274,9 +331,9 @@ fn error_line(error: &Option<String>) -> Line<'static> {
 }
 
 fn controller_form(f: &ControllerForm, frame: &mut Frame, area: Rect) {
-    let (title, h) = match f.mode {
+    let (title, h) = match &f.mode {
         FormMode::Create => ("New runner controller".to_string(), 7),
-        FormMode::EditDescription { id } => (format!("Edit description of {id}"), 5),
+        FormMode::Edit { based_on } => (format!("Edit description of {}", based_on.id), 5),
     };
     let inner = popup(frame, area, 76, h, &title, false);
     let rows = Layout::vertical([Constraint::Length(1); 5]).split(inner);
@@ -286,17 +343,21 @@ fn controller_form(f: &ControllerForm, frame: &mut Frame, area: Rect) {
         "Description",
         &f.description,
         "optional, up to 1024 characters",
-        f.field == 0,
+        f.field == ControllerField::Description,
     );
     let mut next = 1;
     if f.mode == FormMode::Create {
-        let st = &ControllerState::KNOWN[f.state % 3];
+        let st: &ControllerState = &f.state;
         let value = Line::from(vec![
             Span::styled(format!("◀ {} ▶", st.as_str()), theme::controller_state(st)),
             Span::styled(format!("  {}", meaning(st)), theme::dim()),
         ]);
         frame.render_widget(
-            Paragraph::new(choice_line("State", value, f.field == 1)),
+            Paragraph::new(choice_line(
+                "State",
+                value,
+                f.field == ControllerField::State,
+            )),
             rows[1],
         );
         next = 3;
@@ -307,15 +368,23 @@ fn controller_form(f: &ControllerForm, frame: &mut Frame, area: Rect) {
 }
 
 fn runner_form(f: &RunnerForm, frame: &mut Frame, area: Rect) {
-    let inner = popup(frame, area, 78, 8, "Request a GitLab Runner", false);
-    let rows = Layout::vertical([Constraint::Length(1); 6]).split(inner);
+    let inner = popup(frame, area, 78, 9, "Request a GitLab Runner", false);
+    let rows = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(2),
+    ])
+    .split(inner);
     field(
         frame,
         rows[0],
         "Assembly",
         &f.assembly,
         "e.g. HIL-BENCH-01",
-        f.field == 0,
+        f.field == RunnerField::Assembly,
     );
     field(
         frame,
@@ -323,7 +392,7 @@ fn runner_form(f: &RunnerForm, frame: &mut Frame, area: Rect) {
         "Duration",
         &f.duration,
         "10m, 1h30m, 2h or PT45M",
-        f.field == 1,
+        f.field == RunnerField::Duration,
     );
     field(
         frame,
@@ -331,7 +400,7 @@ fn runner_form(f: &RunnerForm, frame: &mut Frame, area: Rect) {
         "Provider URL",
         &f.provider_url,
         "https://gitlab.example.com",
-        f.field == 2,
+        f.field == RunnerField::ProviderUrl,
     );
     let q = if f.put_in_queue {
         "[x] wait in queue if the assembly is busy"
@@ -339,25 +408,75 @@ fn runner_form(f: &RunnerForm, frame: &mut Frame, area: Rect) {
         "[ ] fail if the assembly is busy"
     };
     frame.render_widget(
-        Paragraph::new(choice_line("Put in queue", Line::raw(q), f.field == 3)),
+        Paragraph::new(choice_line(
+            "Put in queue",
+            Line::raw(q),
+            f.field == RunnerField::Queue,
+        )),
         rows[3],
     );
-    frame.render_widget(Paragraph::new(error_line(&f.error)), rows[5]);
+    frame.render_widget(
+        Paragraph::new(error_line(&f.error)).wrap(Wrap { trim: false }),
+        rows[5],
+    );
+}
+
+/// Title, label, field name and placeholder of a one-line form.
+fn text_words(p: &TextPurpose) -> (String, String, &'static str, &'static str) {
+    match p {
+        TextPurpose::Extend { session, assembly } => (
+            "Extend booking".into(),
+            format!("Extend {session} on {assembly} by"),
+            "By",
+            "30m, 1h30m, 2h or PT45M",
+        ),
+        TextPurpose::NewToken { id } => (
+            "New token".into(),
+            format!("A new token for runner controller {id}"),
+            "Description",
+            "optional, e.g. kas-agent prod",
+        ),
+        TextPurpose::RunnerScope { id } => (
+            "Scope a runner".into(),
+            format!("Only jobs of this instance-type runner reach controller {id}"),
+            "Runner id",
+            "e.g. 3",
+        ),
+        TextPurpose::Command => (
+            "Command".into(),
+            "log (audit log) · rc · bookings · ctx [NAME] · readonly · q".into(),
+            ":",
+            "log",
+        ),
+        TextPurpose::Filter { pane } => (
+            "Filter".into(),
+            format!(
+                "Part of {}; a leading ! inverts; esc clears",
+                match pane {
+                    crate::state::Pane::Controllers => "id, state or description",
+                    crate::state::Pane::Bookings => "assembly, owner, state or tag",
+                }
+            ),
+            "/",
+            "e.g. kas or !disabled",
+        ),
+    }
 }
 
 fn text_form(f: &TextForm, frame: &mut Frame, area: Rect) {
-    let inner = popup(frame, area, 70, 5, &f.title, false);
+    let (title, label, name, placeholder) = text_words(&f.purpose);
+    let inner = popup(frame, area, 70, 5, &title, false);
     let rows = Layout::vertical([Constraint::Length(1); 3]).split(inner);
     frame.render_widget(
-        Paragraph::new(Span::styled(format!(" {}", f.label), theme::dim())),
+        Paragraph::new(Span::styled(format!(" {label}"), theme::dim())),
         rows[0],
     );
-    field(frame, rows[1], &f.field, &f.input, &f.placeholder, true);
+    field(frame, rows[1], name, &f.input, placeholder, true);
     frame.render_widget(Paragraph::new(error_line(&f.error)), rows[2]);
 }
 
 /// A new token's secret, shown this once.
-fn secret(token: &NewToken, rotated: Option<i64>, frame: &mut Frame, area: Rect) {
+fn secret(token: &NewToken, rotated: Option<TokenId>, frame: &mut Frame, area: Rect) {
     use secrecy::ExposeSecret;
     let title = match rotated {
         Some(old) => format!("Token {old} rotated: new token {}", token.token.id),
@@ -410,43 +529,55 @@ fn log(
         Some(Ok(list)) => list
             .iter()
             .skip(offset)
-            .take(inner.height as usize)
-            .map(|e| {
-                let ok = (200..300).contains(&e.status);
-                let status = Span::styled(
-                    format!(" {:>3} ", e.status),
-                    if ok {
-                        Style::new().fg(Color::Green)
-                    } else {
-                        theme::level(crate::state::Level::Error)
-                    },
-                );
-                let when = e.time.get(..19).unwrap_or(&e.time).replace('T', " ");
-                let who = e.user.as_deref().unwrap_or("?");
-                let mut spans = vec![
-                    Span::styled(format!(" {when}"), theme::dim()),
-                    status,
-                    Span::styled(format!("{:<6} ", e.method), theme::title()),
-                    Span::raw(e.path.clone()),
-                    Span::styled(change_summary(e), Style::new().fg(theme::ACCENT)),
-                    Span::styled(format!("  by {who} ({})", e.source), theme::dim()),
-                ];
-                if let Some(err) = &e.error {
-                    spans.push(Span::styled(
-                        format!("  {err}"),
-                        theme::level(crate::state::Level::Error),
-                    ));
-                }
-                Line::from(spans)
-            })
+            .take((inner.height as usize).div_ceil(2))
+            .flat_map(|e| log_entry(state, e))
             .collect(),
     };
-    let _ = state;
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
+/// One audit entry on two lines: when, status, what; then what changed, who, why it failed.
+fn log_entry(state: &State, e: &AuditEntry) -> [Line<'static>; 2] {
+    let ok = (200..300).contains(&e.status);
+    let status = Span::styled(
+        format!(" {:>3} ", e.status),
+        if ok {
+            Style::new().fg(Color::Green)
+        } else {
+            theme::level(crate::state::Level::Error)
+        },
+    );
+    let when = e
+        .time
+        .parse::<jiff::Timestamp>()
+        .map(|t| super::fmt::seconds(t, &state.context.tz))
+        .unwrap_or_else(|_| e.time.clone());
+    let who = e.user.as_deref().unwrap_or("?");
+    let first = Line::from(vec![
+        Span::styled(format!(" {when}"), theme::dim()),
+        status,
+        Span::styled(format!("{:<6} ", e.method), theme::title()),
+        Span::raw(e.path.clone()),
+    ]);
+    let mut second = vec![
+        Span::raw("      "),
+        Span::styled(change_summary(e), Style::new().fg(theme::ACCENT)),
+        Span::styled(
+            format!("  {} · by {who} ({})", e.service, e.source),
+            theme::dim(),
+        ),
+    ];
+    if let Some(err) = &e.error {
+        second.push(Span::styled(
+            format!("  {err}"),
+            theme::level(crate::state::Level::Error),
+        ));
+    }
+    [first, Line::from(second)]
+}
+
 fn raw(
-    title: &str,
+    title: &RawTitle,
     text: Option<&Result<String, String>>,
     offset: usize,
     frame: &mut Frame,
@@ -454,7 +585,12 @@ fn raw(
 ) {
     let w = area.width.saturating_sub(6).min(100);
     let h = area.height.saturating_sub(2);
-    let inner = popup(frame, area, w, h, title, false);
+    let title = match title {
+        RawTitle::Controller(id) => format!("GET /api/v4/runner_controllers/{id}"),
+        RawTitle::Session(id) => format!("Session {id} (as read)"),
+        RawTitle::Request { assembly } => format!("Runner request on {assembly}"),
+    };
+    let inner = popup(frame, area, w, h, &title, false);
     let lines: Vec<Line> = match text {
         None => vec![Line::from(Span::styled(" Loading…", theme::dim()))],
         Some(Err(e)) => vec![Line::from(Span::styled(

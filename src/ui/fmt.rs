@@ -43,6 +43,24 @@ pub fn date_time(t: Timestamp, tz: &TimeZone) -> String {
         .to_string()
 }
 
+/// Date and time to the second in the display zone: "2026-11-22 10:42:07".
+pub fn seconds(t: Timestamp, tz: &TimeZone) -> String {
+    t.to_zoned(tz.clone())
+        .strftime("%Y-%m-%d %H:%M:%S")
+        .to_string()
+}
+
+/// The display zone's name for people: `Europe/Berlin`, `UTC`.
+pub fn zone_name(tz: &TimeZone) -> String {
+    tz.iana_name().map_or_else(
+        || {
+            let now = Timestamp::now().to_zoned(tz.clone());
+            now.strftime("UTC%:z").to_string()
+        },
+        str::to_string,
+    )
+}
+
 /// A date in the display zone: "2026-11-22".
 pub fn date(t: Timestamp, tz: &TimeZone) -> String {
     t.to_zoned(tz.clone()).strftime("%Y-%m-%d").to_string()

@@ -60,7 +60,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     let mut lines = vec![Line::from(spans)];
     if let Some(b) = &state.banner {
         lines.push(Line::from(Span::styled(
-            format!(" ⚠ {b}"),
+            format!(" ⚠ {}", super::words::deprecation(b)),
             Style::new().fg(Color::Black).bg(theme::AMBER),
         )));
     }

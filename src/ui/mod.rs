@@ -1,13 +1,17 @@
 //! Drawing: `render(&State, &mut View, &mut Frame)`. Reads the state and never changes it; the
-//! only thing it keeps is `View`, the scroll offsets of the tables. One file per region.
+//! only thing it keeps is `View`, the scroll offsets of the tables. One file per region, and
+//! all the program's wording in `words`.
 
 mod bookings;
 mod controllers;
+mod detail;
 mod dialog;
 mod fmt;
 mod header;
+pub mod preview;
 mod status;
 pub mod theme;
+pub mod words;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -69,10 +73,12 @@ fn split_body(body: Rect) -> (Rect, Rect) {
     }
 }
 
-/// Title suffix for a pane: spinner, age of data, failure.
+/// Whether a pane has the keys (no dialog or help over it).
 pub(crate) fn focused(state: &State, pane: Pane) -> bool {
-    state.focus == pane && state.dialog.is_none()
+    state.focus == pane && state.dialog.is_none() && state.help.is_none()
 }
 
+#[cfg(test)]
+mod region_tests;
 #[cfg(test)]
 mod tests;

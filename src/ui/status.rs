@@ -1,4 +1,5 @@
-//! The status bar: the flash line (info / warn / error) and key hints generated from the keymap.
+//! The status bar: the flash line (info / under way / warn / error) and key hints generated
+//! from the keymap for what is on screen, list or dialog alike.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -6,81 +7,38 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{fmt, theme};
-use crate::keymap;
-use crate::state::{Dialog, Level, State, TextPurpose};
+use super::{fmt, theme, words};
+use crate::keymap::{self, Mode};
+use crate::state::{Level, State};
 
 pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     let [flash, hints] =
         Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
     if let Some(f) = &state.flash {
-        let icon = match f.level {
-            // Something under way is not a success yet.
-            Level::Info if f.text.ends_with('…') => "…",
+        let level = f.note.level();
+        let icon = match level {
+            Level::Progress => "…",
             Level::Info => "✓",
             Level::Warn => "!",
             Level::Error => "✗",
         };
-        let text = fmt::truncate(&format!(" {icon} {}", f.text), area.width as usize);
+        let text = words::note(&f.note, &state.context.tz);
+        let text = fmt::truncate(&format!(" {icon} {text}"), area.width as usize);
         frame.render_widget(
-            Paragraph::new(Span::styled(text, theme::level(f.level))),
+            Paragraph::new(Span::styled(text, theme::level(level))),
             flash,
         );
     }
     frame.render_widget(Paragraph::new(hint_line(state, area.width as usize)), hints);
 }
 
-fn hint_line(state: &State, width: usize) -> Line<'static> {
+/// Hints that fit `width`: help, quit and cancel always, the others in table order.
+fn hint_spans(hints: Vec<(String, &'static str)>, width: usize) -> Vec<Span<'static>> {
     let key_style = Style::new().fg(theme::ACCENT).add_modifier(Modifier::BOLD);
-    if let Some(d) = &state.dialog {
-        let pairs: &[(&str, &str)] = match d {
-            Dialog::Help { .. } => &[("j/k", "scroll"), ("esc", "close")],
-            Dialog::Confirm(c) if c.typed.is_some() => &[
-                ("type", "what it asks"),
-                ("enter", "confirm"),
-                ("esc", "cancel"),
-            ],
-            Dialog::Secret { .. } => &[("c", "copy"), ("esc", "close (the secret is gone)")],
-            Dialog::Raw { .. } => &[("j/k", "scroll"), ("c", "copy"), ("esc", "close")],
-            Dialog::Log { .. } => &[("j/k", "scroll"), ("esc", "close")],
-            Dialog::Text(f) if f.purpose == TextPurpose::Filter => {
-                &[("enter", "keep the filter"), ("esc", "clear it")]
-            }
-            Dialog::Text(_) => &[("enter", "submit"), ("esc", "cancel")],
-            Dialog::Confirm(_) => &[
-                ("y", "yes"),
-                ("n", "no"),
-                ("tab", "switch"),
-                ("enter", "answer highlighted"),
-                ("esc", "cancel"),
-            ],
-            Dialog::StatePicker(_) => &[("j/k", "choose"), ("enter", "apply"), ("esc", "cancel")],
-            _ => &[
-                ("tab", "next field"),
-                ("enter", "submit"),
-                ("esc", "cancel"),
-            ],
-        };
-        let mut spans = vec![Span::raw(" ")];
-        for (k, h) in pairs {
-            spans.push(Span::styled(*k, key_style));
-            spans.push(Span::styled(format!(" {h}  "), theme::dim()));
-        }
-        return Line::from(spans);
-    }
-    // Help and quit always fit; the others fill what is left, in keymap order.
-    let hints: Vec<(String, &str)> = keymap::active_for(state)
-        .filter_map(|b| Some((keymap::key_label(*b.keys.first()?), b.hint?)))
-        .collect();
     let cost = |(k, h): &(String, &str)| k.chars().count() + h.chars().count() + 3;
-    let essential = |h: &str| h == "help" || h == "quit";
-    let mut budget = width.saturating_sub(1)
-        - hints
-            .iter()
-            .filter(|x| essential(x.1))
-            .map(cost)
-            .sum::<usize>()
-            .min(width.saturating_sub(1));
+    let essential = |h: &str| h == "help" || h == "quit" || h == "cancel";
+    let fixed: usize = hints.iter().filter(|x| essential(x.1)).map(cost).sum();
+    let mut budget = width.saturating_sub(1).saturating_sub(fixed);
     let mut chosen: Vec<&(String, &str)> = Vec::new();
     for h in hints.iter().filter(|x| !essential(x.1)) {
         if cost(h) > budget {
@@ -89,11 +47,45 @@ fn hint_line(state: &State, width: usize) -> Line<'static> {
         budget -= cost(h);
         chosen.push(h);
     }
-    chosen.extend(hints.iter().filter(|x| essential(x.1)));
+    for last in ["cancel", "help", "quit"] {
+        chosen.extend(hints.iter().filter(|x| x.1 == last));
+    }
     let mut spans = vec![Span::raw(" ")];
     for (key, hint) in chosen {
         spans.push(Span::styled(key.clone(), key_style));
         spans.push(Span::styled(format!(" {hint}  "), theme::dim()));
     }
-    Line::from(spans)
+    spans
+}
+
+fn hint_line(state: &State, width: usize) -> Line<'static> {
+    let mode = keymap::mode(state);
+    let keys = &state.settings.keys;
+    let read_only = state.context.read_only;
+    // The detail shows its own keys in the pane; the bar keeps the ones the list has too.
+    let hints = if mode == Mode::Detail {
+        keys.hints_where(mode, read_only, |b| b.modes.contains(&Mode::Rc))
+    } else {
+        keys.hints(mode, read_only)
+    };
+    Line::from(hint_spans(hints, width))
+}
+
+/// The keys only the detail has, as `key hint` pairs, for the detail's own lines.
+pub fn detail_hints(state: &State) -> Vec<[Span<'static>; 2]> {
+    let key_style = Style::new().fg(theme::ACCENT).add_modifier(Modifier::BOLD);
+    state
+        .settings
+        .keys
+        .hints_where(Mode::Detail, state.context.read_only, |b| {
+            !b.modes.contains(&Mode::Rc)
+        })
+        .into_iter()
+        .map(|(k, h)| {
+            [
+                Span::styled(k, key_style),
+                Span::styled(format!(" {h}  "), theme::dim()),
+            ]
+        })
+        .collect()
 }

@@ -6,7 +6,9 @@ use ratatui::backend::TestBackend;
 use ratatui::style::Color;
 
 use super::{View, render};
-use crate::action::Action;
+use crate::domain::ControllerId;
+use crate::effect::{Effect, Load};
+use crate::msg::{Intent, Outcome};
 use crate::state::tests::{bookings_loaded, loaded};
 use crate::state::{Pane, State, update};
 
@@ -25,7 +27,7 @@ fn both() -> State {
     s.controllers.remote.start(req);
     update(
         &mut s,
-        Action::ControllersLoaded {
+        Outcome::ControllersLoaded {
             req,
             result: Ok(crate::state::tests::fixture()),
         },
@@ -49,7 +51,7 @@ fn whole_screen_140x40() {
 fn confirmation_names_the_object_and_highlights_no() {
     let mut s = loaded(1);
     s.flash = None;
-    update(&mut s, Action::ToggleDryRun);
+    update(&mut s, Intent::ToggleDryRun);
     let t = draw(&s, 80, 24);
     insta::assert_snapshot!(t.backend());
 }
@@ -63,13 +65,13 @@ fn loading_and_failed_states_are_visible() {
     assert!(text.contains("Loading runner controllers"), "{text}");
 
     let mut s = both();
-    let fx = update(&mut s, Action::Refresh);
-    let Some(crate::effect::Effect::LoadControllers { req }) = fx.first().cloned() else {
+    let fx = update(&mut s, Intent::Refresh);
+    let Some(Effect::Load(Load::Controllers { req })) = fx.first().cloned() else {
         panic!("refresh");
     };
     update(
         &mut s,
-        Action::ControllersLoaded {
+        Outcome::ControllersLoaded {
             req,
             result: Err(crate::api::ApiError::Server {
                 status: 502,
@@ -89,7 +91,7 @@ fn loading_and_failed_states_are_visible() {
 #[test]
 fn state_colours_tell_enforcement_apart() {
     let mut s = both();
-    s.controllers.select_id(4);
+    s.controllers.select_id(ControllerId(4));
     let t = draw(&s, 140, 40);
     let buf = t.backend().buffer();
     let find = |needle: &str| {
@@ -126,7 +128,7 @@ fn a_frame_builds_only_the_visible_rows() {
         .map(|i| crate::state::tests::controller(i, crate::domain::ControllerState::Disabled, "x"))
         .collect();
     s.controllers.remote.data = Some(many);
-    s.controllers.select_id(99_999);
+    s.controllers.select_id(ControllerId(99_999));
     let text = format!("{}", draw(&s, 80, 24).backend());
     assert!(
         text.contains("99999"),

@@ -69,6 +69,7 @@ pub fn job_state(s: &JobState) -> Style {
 pub fn level(l: Level) -> Style {
     match l {
         Level::Info => Style::new().fg(Color::Green),
+        Level::Progress => Style::new().fg(ACCENT),
         Level::Warn => Style::new().fg(AMBER),
         Level::Error => Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
     }

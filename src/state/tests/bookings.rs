@@ -5,10 +5,12 @@ use super::*;
 #[test]
 fn bookings_show_current_sessions_sorted_by_end() {
     let s = bookings_loaded();
-    let ids: Vec<String> = s.bookings.rows(s.now).iter().map(|r| r.key()).collect();
     // "6" is in a state unknown to runnerdeck: shown as it came, not hidden.
-    assert_eq!(ids, vec!["1", "6", "3", "4"]);
-    assert_eq!(s.bookings.selected.as_deref(), Some("1"));
+    assert_eq!(
+        booking_keys(&s),
+        vec![skey("1"), skey("6"), skey("3"), skey("4")]
+    );
+    assert_eq!(s.bookings.selected, Some(skey("1")));
 }
 
 #[test]
@@ -17,10 +19,10 @@ fn runner_request_form_refuses_a_bad_duration_with_the_reason() {
     let fx = submit_request(&mut s, "1x");
     assert!(fx.is_empty());
     let Some(Dialog::RunnerForm(f)) = &s.dialog else {
-        panic!("form stays open");
+        panic!("form stays open: {:?}", s.dialog);
     };
     assert!(
-        f.error.as_deref().is_some_and(|e| e.contains("1x")),
+        matches!(&f.error, Some(FormError::Duration(e)) if format!("{e:?}").contains("1x")),
         "{:?}",
         f.error
     );
@@ -36,55 +38,48 @@ fn runner_request_form_refuses_a_bad_duration_with_the_reason() {
 fn runner_request_lifecycle_submitted_polled_finished() {
     let mut s = bookings_loaded();
     let fx = submit_request(&mut s, "1h30m");
-    let [Effect::RequestRunner { local_id, request }] = &fx[..] else {
-        panic!("one POST: {fx:?}");
+    assert_eq!(fx.len(), 1, "one POST: {fx:?}");
+    let (id, Change::RequestRunner { request }) = one_change(&fx) else {
+        panic!("a runner request: {fx:?}");
     };
+    assert_eq!(request.assembly_ref, "HIL-BENCH-01");
     assert_eq!(request.duration, Duration::from_secs(5400));
     assert!(request.put_in_queue);
-    let local_id = *local_id;
-    let fx = update(
+    let key = request_key(id);
+    let fx = answer(
         &mut s,
-        Action::RunnerRequested {
-            local_id,
-            result: Ok(job(JobState::Queued, None)),
-        },
+        id,
+        Ok(Done::RunnerRequested(job(JobState::Queued, None))),
     );
     assert_eq!(
         fx,
         vec![Effect::PollJob {
-            local_id,
-            job_id: "job-1".into(),
+            key,
+            job: JobId::from("job-1"),
             after: poll_delay(0)
         }]
     );
-    let fx = update(
-        &mut s,
-        Action::JobPolled {
-            local_id,
-            result: Ok(job(JobState::Running, None)),
-        },
-    );
+    assert_eq!(pending_request(&s, key).phase, RequestPhase::Following);
+    let fx = polled(&mut s, key, Ok(job(JobState::Running, None)));
     let [Effect::PollJob { after, .. }] = &fx[..] else {
         panic!("poll again: {fx:?}");
     };
     assert!(*after > poll_delay(0), "backoff grows");
-    let fx = update(
+    let fx = polled(
         &mut s,
-        Action::JobPolled {
-            local_id,
-            result: Ok(job(JobState::Finished, Some("vehaas-hil-9"))),
-        },
+        key,
+        Ok(job(JobState::Finished, Some("vehaas-hil-9"))),
     );
-    assert!(
-        fx.iter().any(|e| matches!(e, Effect::LoadSessions { .. })),
-        "sessions refreshed"
+    assert!(sessions_read(&fx).is_some(), "sessions refreshed: {fx:?}");
+    assert_eq!(
+        note(&s),
+        Some(&Note::RunnerReady {
+            assembly: "HIL-BENCH-01".into(),
+            tag: Some("vehaas-hil-9".into())
+        })
     );
-    assert!(
-        s.flash
-            .as_ref()
-            .is_some_and(|f| f.text.contains("vehaas-hil-9"))
-    );
-    let fx = update(&mut s, Action::Copy);
+    assert!(matches!(pending_request(&s, key).phase, RequestPhase::Ready { at } if at == t0()));
+    let fx = update(&mut s, Intent::Copy);
     assert_eq!(
         fx,
         vec![Effect::Copy {
@@ -103,24 +98,22 @@ fn poll_backoff_grows_from_about_one_second_to_ten() {
 #[test]
 fn failed_job_is_shown_failed_and_not_polled_again() {
     let mut s = bookings_loaded();
-    let local_id = accepted_request(&mut s);
-    let fx = update(
-        &mut s,
-        Action::JobPolled {
-            local_id,
-            result: Ok(job(JobState::Failed, None)),
-        },
-    );
+    let key = accepted_request(&mut s);
+    let fx = polled(&mut s, key, Ok(job(JobState::Failed, None)));
     assert!(!fx.iter().any(|e| matches!(e, Effect::PollJob { .. })));
-    assert!(matches!(
-        s.bookings.requests[0].phase,
-        RequestPhase::Failed(_)
-    ));
-    let flash = s.flash.as_ref().expect("flash");
-    assert!(
-        flash.text.contains("HIL-BENCH-01 is on stock"),
-        "the server's reason: {}",
-        flash.text
+    let why = Some("HIL-BENCH-01 is on stock".to_string());
+    assert_eq!(
+        pending_request(&s, key).phase,
+        RequestPhase::JobFailed(why.clone())
+    );
+    assert_eq!(
+        note(&s),
+        Some(&Note::JobFailed {
+            assembly: "HIL-BENCH-01".into(),
+            job: JobId::from("job-1"),
+            why
+        }),
+        "the server's reason"
     );
 }
 
@@ -128,94 +121,112 @@ fn failed_job_is_shown_failed_and_not_polled_again() {
 fn timed_out_request_is_never_retried_and_refreshes_the_sessions() {
     let mut s = bookings_loaded();
     let fx = submit_request(&mut s, "10m");
-    let [Effect::RequestRunner { local_id, .. }] = &fx[..] else {
-        panic!("POST");
+    let (id, _) = one_change(&fx);
+    let timeout = ApiError::Timeout {
+        url_path: "/api/v2.0/jobs".into(),
     };
-    let local_id = *local_id;
-    let fx = update(
-        &mut s,
-        Action::RunnerRequested {
-            local_id,
-            result: Err(ApiError::Timeout {
-                url_path: "/api/v2.0/jobs".into(),
-            }),
-        },
+    let fx = answer(&mut s, id, Err(failure(timeout.clone())));
+    assert!(sent(&fx).is_empty(), "never retried: {fx:?}");
+    assert!(sessions_read(&fx).is_some(), "{fx:?}");
+    assert_eq!(
+        pending_request(&s, request_key(id)).phase,
+        RequestPhase::Unclear(timeout.clone())
     );
-    assert!(
-        !fx.iter().any(|e| matches!(e, Effect::RequestRunner { .. })),
-        "never retried"
-    );
-    assert!(fx.iter().any(|e| matches!(e, Effect::LoadSessions { .. })));
-    assert_eq!(s.bookings.requests[0].phase, RequestPhase::Unknown);
-    assert!(
-        s.flash
-            .as_ref()
-            .is_some_and(|f| f.text.contains("may or may not exist"))
+    assert_eq!(
+        note(&s),
+        Some(&Note::RequestUnclear {
+            assembly: "HIL-BENCH-01".into(),
+            error: timeout
+        })
     );
 }
 
 #[test]
 fn release_asks_first_and_extend_adds_to_the_end() {
     let mut s = bookings_loaded();
-    assert!(update(&mut s, Action::Delete).is_empty());
-    let Some(Dialog::Confirm(c)) = &s.dialog else {
-        panic!("confirm");
-    };
-    assert!(c.question.contains("HIL-1"), "{}", c.question);
+    assert!(update(&mut s, Intent::Delete).is_empty());
+    let c = confirm(&s);
+    assert!(
+        matches!(&c.question, Question::Release { session } if session.id.as_str() == "1"),
+        "{:?}",
+        c.question
+    );
     assert!(!c.yes);
-    let fx = update(&mut s, Action::Answer(true));
-    assert_eq!(fx, vec![Effect::ReleaseSession { id: "1".into() }]);
-
-    let mut s = bookings_loaded();
-    update(&mut s, Action::Extend);
-    for c in "30m".chars() {
-        update(&mut s, Action::Edit(Edit::Char(c)));
-    }
-    let fx = update(&mut s, Action::Submit);
-    let end = t0() + jiff::SignedDuration::from_mins(50);
+    let fx = update(&mut s, Intent::Answer(true));
     assert_eq!(
-        fx,
-        vec![Effect::ExtendSession {
-            id: "1".into(),
-            new_end: end
+        sent(&fx),
+        vec![Change::ReleaseSession {
+            id: SessionId::from("1")
         }]
     );
+
+    let mut s = bookings_loaded();
+    update(&mut s, Intent::Extend);
+    type_text(&mut s, "30m");
+    let fx = update(&mut s, Intent::Submit);
+    assert_eq!(
+        sent(&fx),
+        vec![Change::ExtendSession {
+            id: SessionId::from("1"),
+            by: Duration::from_secs(30 * 60)
+        }]
+    );
+    let (id, _) = one_change(&fx);
+    let before = session("1", SessionState::Active, 20, Some("vehaas-1"));
+    let after = session("1", SessionState::Active, 50, Some("vehaas-1"));
+    answer(
+        &mut s,
+        id,
+        Ok(Done::Extended {
+            before,
+            after: after.clone(),
+        }),
+    );
+    assert_eq!(note(&s), Some(&Note::Extended { session: after }));
+    // It now ends after 6 (30 min): the list is sorted by end again.
+    assert_eq!(
+        booking_keys(&s),
+        vec![skey("6"), skey("1"), skey("3"), skey("4")]
+    );
+    assert_eq!(s.bookings.selected, Some(skey("1")));
 }
 
 #[test]
 fn extend_conflict_shows_the_servers_reason() {
     let mut s = bookings_loaded();
-    update(
-        &mut s,
-        Action::SessionExtended {
-            id: "1".into(),
-            result: Err(ApiError::Conflict {
-                message: "HIL-1 is booked by a.novak from 14:00 UTC".into(),
-            }),
-        },
+    update(&mut s, Intent::Extend);
+    type_text(&mut s, "2h");
+    let fx = update(&mut s, Intent::Submit);
+    let conflict = ApiError::Conflict {
+        message: "HIL-1 is booked by a.novak from 14:00 UTC".into(),
+    };
+    answer_change(&mut s, &fx, Err(failure(conflict.clone())));
+    assert_eq!(
+        note(&s),
+        Some(&Note::Failed {
+            change: Change::ExtendSession {
+                id: SessionId::from("1"),
+                by: Duration::from_secs(2 * 3600)
+            },
+            error: conflict
+        })
     );
-    let f = s.flash.expect("flash");
-    assert!(f.text.contains("booked by a.novak"), "{}", f.text);
 }
 
 #[test]
 fn a_finished_request_leaves_the_pane_once_its_session_is_known_even_released() {
     let mut s = bookings_loaded();
-    let local_id = accepted_request(&mut s);
-    let req = finish_request(&mut s, local_id, "vehaas-hil-9");
+    let key = accepted_request(&mut s);
+    let req = finish_request(&mut s, key, "vehaas-hil-9");
+    assert!(booking_keys(&s).contains(&BookingKey::Request(key)));
     let released = session("9", SessionState::Released, -1, None);
-    update(
-        &mut s,
-        Action::SessionsLoaded {
-            req,
-            result: Ok(vec![released]),
-        },
-    );
+    sessions_loaded(&mut s, req, vec![released]);
     assert!(
-        s.bookings
-            .rows(s.now)
+        booking_keys(&s)
             .iter()
-            .all(|r| !r.key().starts_with("request:"))
+            .all(|k| !matches!(k, BookingKey::Request(_))),
+        "{:?}",
+        booking_keys(&s)
     );
 }
 
@@ -223,75 +234,45 @@ fn a_finished_request_leaves_the_pane_once_its_session_is_known_even_released() 
 fn a_failed_request_is_dismissed_with_ctrl_d() {
     let mut s = bookings_loaded();
     let fx = submit_request(&mut s, "10m");
-    let [Effect::RequestRunner { local_id, .. }] = &fx[..] else {
-        panic!("POST");
+    let (id, _) = one_change(&fx);
+    let key = request_key(id);
+    let busy = ApiError::Conflict {
+        message: "busy".into(),
     };
-    let local_id = *local_id;
-    update(
-        &mut s,
-        Action::RunnerRequested {
-            local_id,
-            result: Err(ApiError::Conflict {
-                message: "busy".into(),
-            }),
-        },
-    );
-    assert!(
-        s.bookings
-            .selected
-            .as_deref()
-            .is_some_and(|k| k.starts_with("request:"))
-    );
-    assert!(update(&mut s, Action::Delete).is_empty());
+    answer(&mut s, id, Err(failure(busy.clone())));
+    assert_eq!(pending_request(&s, key).phase, RequestPhase::Refused(busy));
+    assert_eq!(s.bookings.selected, Some(BookingKey::Request(key)));
+    assert!(update(&mut s, Intent::Delete).is_empty());
     assert!(s.bookings.requests.is_empty());
     assert!(s.dialog.is_none(), "a local row needs no question");
+    assert_eq!(
+        note(&s),
+        Some(&Note::RequestDismissed {
+            assembly: "HIL-BENCH-01".into()
+        })
+    );
 }
 
 #[test]
 fn an_older_sessions_answer_is_dropped_latest_wins() {
     let mut s = bookings_loaded();
-    s.focus = Pane::Bookings;
-    let reqs: Vec<_> = [
-        update(&mut s, Action::Refresh),
-        update(&mut s, Action::Refresh),
-    ]
-    .iter()
-    .map(|fx| {
-        fx.iter()
-            .find_map(|e| match e {
-                Effect::LoadSessions { req } => Some(*req),
-                _ => None,
-            })
-            .expect("sessions load")
-    })
-    .collect();
-    let (old, new) = (reqs[0], reqs[1]);
+    let fx = update(&mut s, Intent::Refresh);
+    let old = sessions_read(&fx).expect("sessions load");
+    // A release goes through meanwhile: the sessions are read again, and that read wins.
+    update(&mut s, Intent::Delete);
+    let fx = update(&mut s, Intent::Answer(true));
+    let before = session("1", SessionState::Active, 20, Some("vehaas-1"));
+    let fx = answer_change(&mut s, &fx, Ok(Done::Released { before }));
+    let new = sessions_read(&fx).expect("sessions read again after a release");
+    assert_ne!(old, new);
     let stale = vec![session("77", SessionState::Active, 30, None)];
-    update(
-        &mut s,
-        Action::SessionsLoaded {
-            req: old,
-            result: Ok(stale),
-        },
-    );
+    sessions_loaded(&mut s, old, stale);
+    assert!(!booking_keys(&s).contains(&skey("77")), "dropped");
     assert!(
-        s.bookings.rows(s.now).iter().all(|r| r.key() != "77"),
-        "dropped"
+        !booking_keys(&s).contains(&skey("1")),
+        "the released one is gone at once"
     );
     let fresh = vec![session("88", SessionState::Active, 30, None)];
-    update(
-        &mut s,
-        Action::SessionsLoaded {
-            req: new,
-            result: Ok(fresh),
-        },
-    );
-    assert_eq!(
-        s.bookings
-            .rows(s.now)
-            .iter()
-            .map(|r| r.key())
-            .collect::<Vec<_>>(),
-        vec!["88"]
-    );
+    sessions_loaded(&mut s, new, fresh);
+    assert_eq!(booking_keys(&s), vec![skey("88")]);
 }

@@ -1,6 +1,7 @@
 //! The detail: tokens, scopes, changes made elsewhere, undo, the command line.
 
 use super::*;
+use crate::ops::ScopeChange;
 
 #[test]
 fn rotating_a_token_asks_then_shows_the_secret_once() {
@@ -9,56 +10,69 @@ fn rotating_a_token_asks_then_shows_the_secret_once() {
     assert_eq!(d.rows().len(), 3, "one runner scope and two tokens");
     // The cursor went to the first token when the tokens arrived and stayed on it when the
     // scope row appeared above it.
-    assert_eq!(s.controllers.detail.as_ref().map(|d| d.cursor), Some(1));
-    assert!(update(&mut s, Action::Rotate).is_empty());
-    let fx = update(&mut s, Action::Answer(true));
+    assert_eq!(d.cursor, 1);
+    assert!(update(&mut s, Intent::Rotate).is_empty());
     assert_eq!(
-        fx,
-        vec![Effect::RotateToken {
-            id: 2,
-            token_id: 10
+        confirm(&s).question,
+        Question::RotateToken {
+            id: cid(2),
+            token: token(10)
+        }
+    );
+    let fx = update(&mut s, Intent::Answer(true));
+    assert_eq!(
+        sent(&fx),
+        vec![Change::RotateToken {
+            id: cid(2),
+            token: TokenId(10)
         }]
     );
-    let secret = std::sync::Arc::new(crate::domain::NewToken {
-        token: token(12),
-        secret: secrecy::SecretString::from("glrct-FAKEFAKEFAKE".to_string()),
-    });
-    let fx = update(
+    let secret = new_token(12);
+    let fx = answer_change(
         &mut s,
-        Action::TokenIssued {
-            id: 2,
-            rotated: Some(10),
-            result: Ok(secret.clone()),
-        },
+        &fx,
+        Ok(Done::TokenIssued {
+            token: Arc::clone(&secret),
+            rotated: Some(TokenId(10)),
+        }),
     );
     assert!(
-        fx.iter()
-            .any(|e| matches!(e, Effect::LoadTokens { id: 2, .. })),
-        "tokens reloaded"
+        fx.iter().any(|e| matches!(
+            e,
+            Effect::Load(Load::Tokens {
+                id: ControllerId(2),
+                ..
+            })
+        )),
+        "tokens reloaded: {fx:?}"
     );
     assert!(matches!(
         s.dialog,
         Some(Dialog::Secret {
-            rotated: Some(10),
+            rotated: Some(TokenId(10)),
             ..
         })
     ));
-    assert!(
-        s.flash
-            .as_ref()
-            .is_some_and(|f| f.text.contains("new token is 12"))
+    assert_eq!(
+        note(&s),
+        Some(&Note::TokenIssued {
+            id: cid(2),
+            token: TokenId(12),
+            rotated: Some(TokenId(10))
+        })
     );
     assert!(
-        !s.history.iter().any(|h| h.text.contains("glrct-")),
+        !format!("{:?}", s.history).contains("glrct-"),
         "the secret is never in a flash"
     );
-    let fx = update(&mut s, Action::Copy);
-    assert!(matches!(fx[..], [Effect::CopySecret { .. }]));
+    let fx = update(&mut s, Intent::Copy);
+    assert!(matches!(fx[..], [Effect::CopySecret { .. }]), "{fx:?}");
+    assert_eq!(note(&s), Some(&Note::CopiedSecret));
     drop(fx);
-    update(&mut s, Action::Back);
+    update(&mut s, Intent::Back);
     assert!(s.dialog.is_none());
     assert_eq!(
-        std::sync::Arc::strong_count(&secret),
+        Arc::strong_count(&secret),
         1,
         "the state no longer holds the secret"
     );
@@ -67,104 +81,124 @@ fn rotating_a_token_asks_then_shows_the_secret_once() {
 #[test]
 fn revoking_a_token_and_removing_a_scope_ask_first() {
     let mut s = detail_of_2();
-    update(&mut s, Action::Top); // the runner scope
-    update(&mut s, Action::Delete);
-    let Some(Dialog::Confirm(c)) = &s.dialog else {
-        panic!("confirm");
-    };
-    assert_eq!(c.question, "Unscope runner #3 from runner controller 2?");
-    let fx = update(&mut s, Action::Answer(true));
+    update(&mut s, Intent::Top); // the runner scope
+    assert!(update(&mut s, Intent::Delete).is_empty());
     assert_eq!(
-        fx,
-        vec![Effect::ChangeScope {
-            id: 2,
-            change: crate::effect::ScopeChange::RemoveRunner(3)
+        confirm(&s).question,
+        Question::Scope {
+            id: cid(2),
+            change: ScopeChange::RemoveRunner(RunnerId(3)),
+            state: Some(S::Disabled)
+        }
+    );
+    let fx = update(&mut s, Intent::Answer(true));
+    assert_eq!(
+        sent(&fx),
+        vec![Change::Scope {
+            id: cid(2),
+            change: ScopeChange::RemoveRunner(RunnerId(3))
         }]
     );
-    update(&mut s, Action::Bottom); // token 11
-    update(&mut s, Action::Delete);
-    let fx = update(&mut s, Action::Answer(true));
+    let fx = answer_change(
+        &mut s,
+        &fx,
+        Ok(Done::ScopeChanged {
+            before: runner_scope(3),
+            after: Some(no_scopes()),
+        }),
+    );
     assert_eq!(
-        fx,
-        vec![Effect::RevokeToken {
-            id: 2,
-            token_id: 11
+        note(&s),
+        Some(&Note::ScopeChanged {
+            id: cid(2),
+            change: ScopeChange::RemoveRunner(RunnerId(3))
+        })
+    );
+    // The scopes are read back; the scope row goes.
+    answer_scopes(&mut s, &fx, no_scopes());
+    update(&mut s, Intent::Bottom); // token 11
+    assert!(update(&mut s, Intent::Delete).is_empty());
+    assert_eq!(
+        confirm(&s).question,
+        Question::RevokeToken {
+            id: cid(2),
+            token: token(11)
+        }
+    );
+    let fx = update(&mut s, Intent::Answer(true));
+    assert_eq!(
+        sent(&fx),
+        vec![Change::RevokeToken {
+            id: cid(2),
+            token: TokenId(11)
         }]
     );
 }
 
 #[test]
 fn scope_conflicts_are_shown_in_gitlabs_words() {
-    let mut s = detail_of_2();
+    let mut s = detail_with(2, no_scopes());
+    // Adding the instance scope to a disabled controller enforces nothing: sent at once.
+    let fx = update(&mut s, Intent::AddInstanceScope);
+    let add = Change::Scope {
+        id: cid(2),
+        change: ScopeChange::AddInstance,
+    };
+    assert_eq!(sent(&fx), vec![add.clone()]);
     let msg = "Runner controller already has runner-level scopes. Remove them before adding instance-level scope.";
-    let fx = update(
-        &mut s,
-        Action::ScopeChanged {
-            id: 2,
-            change: crate::effect::ScopeChange::AddInstance,
-            result: Err(ApiError::Conflict {
-                message: msg.into(),
-            }),
-        },
-    );
+    let conflict = ApiError::Conflict {
+        message: msg.into(),
+    };
+    let fx = answer_change(&mut s, &fx, Err(failure(conflict.clone())));
     assert!(
-        fx.iter()
-            .any(|e| matches!(e, Effect::LoadScopes { id: 2, .. }))
+        fx.iter().any(|e| matches!(
+            e,
+            Effect::Load(Load::Scopes {
+                id: ControllerId(2),
+                ..
+            })
+        )),
+        "{fx:?}"
     );
-    assert!(
-        s.flash.as_ref().is_some_and(|f| f.text.contains(msg)),
-        "{:?}",
-        s.flash
+    assert_eq!(
+        note(&s),
+        Some(&Note::Failed {
+            change: add,
+            error: conflict
+        })
     );
 }
 
 #[test]
 fn a_change_made_elsewhere_is_shown_and_asked_again() {
     let mut s = loaded(2);
-    update(&mut s, Action::ToggleDryRun);
-    let mut server = controller(2, S::Enabled, "changed by someone");
-    server.updated_at = Some(t0() + Duration::from_secs(90));
-    let update_sent = ControllerUpdate {
-        description: None,
-        state: Some(S::DryRun),
-    };
-    update(
-        &mut s,
-        Action::ControllerChangedElsewhere {
-            id: 2,
-            update: update_sent.clone(),
-            server,
-        },
-    );
-    let Some(Dialog::Confirm(c)) = &s.dialog else {
-        panic!("asked again");
-    };
-    assert!(
-        c.details
-            .iter()
-            .any(|d| d.contains("On your screen: state disabled")),
-        "{:?}",
-        c.details
-    );
-    assert!(
-        c.details
-            .iter()
-            .any(|d| d.contains("On the server:  state enabled")),
-        "{:?}",
-        c.details
+    let fx = update(&mut s, Intent::ToggleDryRun);
+    let server = version(controller(2, S::Enabled, "changed by someone"), 90);
+    let fx = answer_change(&mut s, &fx, Err(elsewhere(server.clone())));
+    assert!(sent(&fx).is_empty());
+    assert_eq!(
+        confirm(&s).question,
+        Question::ChangedElsewhere {
+            shown: Some(row(2)),
+            server: server.clone(),
+            change: set_state_change(2, S::DryRun)
+        }
     );
     assert_eq!(
-        s.controllers.rows()[1].state,
-        S::Enabled,
+        s.controllers.rows()[1],
+        server,
         "the row shows the server's truth"
     );
-    let fx = update(&mut s, Action::Answer(true));
+    let fx = update(&mut s, Intent::Answer(true));
     assert_eq!(
-        fx,
-        vec![Effect::UpdateController {
-            id: 2,
-            update: update_sent,
-            expected: Some(t0() + Duration::from_secs(90)),
+        sent(&fx),
+        vec![Change::UpdateController {
+            id: cid(2),
+            update: ControllerUpdate {
+                description: None,
+                state: Some(S::DryRun)
+            },
+            based_on: Some(Some(stamp(90))),
         }]
     );
 }
@@ -172,71 +206,74 @@ fn a_change_made_elsewhere_is_shown_and_asked_again() {
 #[test]
 fn undo_reverts_the_last_state_change_through_a_confirmation() {
     let mut s = loaded(2);
-    update(&mut s, Action::Undo);
-    assert!(
-        s.flash
-            .as_ref()
-            .is_some_and(|f| f.text.contains("Nothing (more) to undo"))
-    );
-    update(&mut s, Action::ToggleDryRun);
-    let mut after = controller(2, S::DryRun, "fleet: arm64");
-    after.updated_at = Some(t0() + Duration::from_secs(5));
-    update(
-        &mut s,
-        Action::ControllerUpdated {
-            id: 2,
-            result: Ok(after),
-        },
-    );
-    assert!(update(&mut s, Action::Undo).is_empty());
-    let Some(Dialog::Confirm(c)) = &s.dialog else {
-        panic!("undo asks");
-    };
-    assert_eq!(c.details[0], "dry_run -> disabled");
-    let fx = update(&mut s, Action::Answer(true));
+    update(&mut s, Intent::Undo);
+    assert_eq!(note(&s), Some(&Note::NothingToUndo));
+    let fx = update(&mut s, Intent::ToggleDryRun);
+    let after = version(controller(2, S::DryRun, "fleet: arm64"), 5);
+    updated(&mut s, &fx, row(2), after.clone());
+    assert!(update(&mut s, Intent::Undo).is_empty());
     assert_eq!(
-        fx,
-        vec![Effect::UpdateController {
-            id: 2,
+        confirm(&s).question,
+        Question::Undo {
+            target: after,
+            restore: ControllerUpdate {
+                description: None,
+                state: Some(S::Disabled)
+            }
+        }
+    );
+    let fx = update(&mut s, Intent::Answer(true));
+    assert_eq!(
+        sent(&fx),
+        vec![Change::UpdateController {
+            id: cid(2),
             update: ControllerUpdate {
                 description: None,
                 state: Some(S::Disabled)
             },
-            expected: Some(t0() + Duration::from_secs(5)),
+            based_on: Some(Some(stamp(5))),
         }]
     );
+    assert_eq!(note(&s), Some(&Note::Undoing(cid(2))));
 }
 
 #[test]
 fn deletes_and_token_changes_cannot_be_undone() {
     let mut s = loaded(2);
-    update(
-        &mut s,
-        Action::ControllerDeleted {
-            id: 2,
-            result: Ok(()),
-        },
-    );
-    update(&mut s, Action::Undo);
+    delete_selected(&mut s);
+    update(&mut s, Intent::Undo);
     assert!(s.dialog.is_none());
-    assert!(
-        s.flash
-            .as_ref()
-            .is_some_and(|f| f.text.contains("cannot be undone"))
+    assert_eq!(
+        note(&s),
+        Some(&Note::CannotUndo(Irreversible::Delete(cid(2))))
     );
+
+    let mut s = detail_of_2();
+    update(&mut s, Intent::Bottom); // token 11
+    update(&mut s, Intent::Delete);
+    let fx = update(&mut s, Intent::Answer(true));
+    answer_change(&mut s, &fx, Ok(Done::TokenRevoked));
+    assert_eq!(
+        note(&s),
+        Some(&Note::TokenRevoked {
+            id: cid(2),
+            token: TokenId(11)
+        })
+    );
+    update(&mut s, Intent::Undo);
+    assert!(s.dialog.is_none());
+    assert_eq!(note(&s), Some(&Note::CannotUndo(Irreversible::TokenRevoke)));
 }
 
 #[test]
 fn command_line_opens_the_audit_log() {
     let mut s = loaded(1);
-    update(&mut s, Action::CommandLine);
-    for c in "log".chars() {
-        update(&mut s, Action::Edit(Edit::Char(c)));
-    }
-    let fx = update(&mut s, Action::Submit);
-    assert_eq!(fx, vec![Effect::LoadAudit]);
+    update(&mut s, Intent::CommandLine);
+    type_text(&mut s, "log");
+    let fx = update(&mut s, Intent::Submit);
+    assert_eq!(fx, vec![Effect::Load(Load::Audit)]);
     assert!(matches!(s.dialog, Some(Dialog::Log { entries: None, .. })));
-    update(&mut s, Action::AuditLoaded { result: Ok(vec![]) });
+    update(&mut s, Outcome::AuditLoaded { result: Ok(vec![]) });
     assert!(matches!(
         s.dialog,
         Some(Dialog::Log {
@@ -249,43 +286,37 @@ fn command_line_opens_the_audit_log() {
 #[test]
 fn undo_walks_back_through_the_changes_of_the_run() {
     let mut s = loaded(1);
+    let v0 = row(1);
+    let v1 = version(controller(1, S::DryRun, "kas admission prod"), 1);
+    let v2 = version(controller(1, S::Disabled, "kas admission prod"), 2);
+    let v3 = version(controller(1, S::DryRun, "kas admission prod"), 3);
     // enabled -> dry_run (asked), then dry_run -> disabled.
-    update(&mut s, Action::ToggleDryRun);
-    update(&mut s, Action::Answer(true));
-    update(
-        &mut s,
-        Action::ControllerUpdated {
-            id: 1,
-            result: Ok(controller(1, S::DryRun, "kas admission prod")),
-        },
-    );
-    update(&mut s, Action::ToggleDryRun);
-    update(
-        &mut s,
-        Action::ControllerUpdated {
-            id: 1,
-            result: Ok(controller(1, S::Disabled, "kas admission prod")),
-        },
-    );
+    update(&mut s, Intent::ToggleDryRun);
+    let fx = update(&mut s, Intent::Answer(true));
+    updated(&mut s, &fx, v0, v1.clone());
+    let fx = update(&mut s, Intent::ToggleDryRun);
+    updated(&mut s, &fx, v1.clone(), v2.clone());
+    assert_eq!(s.controllers.undo_stack.len(), 2);
     // z: back to dry_run; the answer pops the stack instead of adding to it.
-    update(&mut s, Action::Undo);
-    let fx = update(&mut s, Action::Answer(true));
+    update(&mut s, Intent::Undo);
+    let fx = update(&mut s, Intent::Answer(true));
+    let (_, change) = one_change(&fx);
     assert!(
-        matches!(&fx[..], [Effect::UpdateController { update, .. }] if update.state == Some(S::DryRun))
+        matches!(&change, Change::UpdateController { update, based_on, .. }
+            if update.state == Some(S::DryRun) && *based_on == Some(Some(stamp(2)))),
+        "{change:?}"
     );
-    update(
-        &mut s,
-        Action::ControllerUpdated {
-            id: 1,
-            result: Ok(controller(1, S::DryRun, "kas admission prod")),
-        },
-    );
+    updated(&mut s, &fx, v2, v3);
+    assert_eq!(s.controllers.undo_stack.len(), 1);
     // z again: back to enabled, not forth to disabled.
-    update(&mut s, Action::Undo);
-    let Some(Dialog::Confirm(c)) = &s.dialog else {
-        panic!("asks");
-    };
-    assert_eq!(c.details[0], "dry_run -> enabled");
+    update(&mut s, Intent::Undo);
+    assert!(
+        matches!(&confirm(&s).question, Question::Undo { target, restore }
+            if target.state == S::DryRun
+                && *restore == ControllerUpdate { description: None, state: Some(S::Enabled) }),
+        "{:?}",
+        confirm(&s).question
+    );
 }
 
 #[test]
@@ -293,17 +324,17 @@ fn ctx_lists_the_contexts_and_switches_by_name() {
     let mut s = loaded(1);
     s.context.contexts = vec!["default".into(), "staging".into()];
     let run = |s: &mut State, line: &str| {
-        update(s, Action::CommandLine);
-        for c in line.chars() {
-            update(s, Action::Edit(Edit::Char(c)));
-        }
-        update(s, Action::Submit)
+        update(s, Intent::CommandLine);
+        type_text(s, line);
+        update(s, Intent::Submit)
     };
     assert!(run(&mut s, "ctx").is_empty());
-    assert!(
-        s.flash
-            .as_ref()
-            .is_some_and(|f| f.text.contains("default (current), staging"))
+    assert_eq!(
+        note(&s),
+        Some(&Note::Contexts {
+            current: "default".into(),
+            all: vec!["default".into(), "staging".into()]
+        })
     );
     let fx = run(&mut s, "ctx staging");
     assert_eq!(
@@ -312,9 +343,16 @@ fn ctx_lists_the_contexts_and_switches_by_name() {
             name: "staging".into()
         }]
     );
+    assert_eq!(note(&s), Some(&Note::SwitchingContext("staging".into())));
     let fx = run(&mut s, "ctx prod");
     assert!(fx.is_empty());
     assert!(
-        matches!(&s.dialog, Some(Dialog::Text(f)) if f.error.as_deref().is_some_and(|e| e.contains("No context")))
+        matches!(&s.dialog, Some(Dialog::Text(f))
+        if f.error == Some(FormError::NoContext {
+            name: "prod".into(),
+            all: vec!["default".into(), "staging".into()]
+        })),
+        "{:?}",
+        s.dialog
     );
 }

@@ -1,9 +1,19 @@
 //! What a state change will do, in plain words, given the controller's scopes: shown before
 //! anything is sent (picker, toggle hint, confirmations, undo).
 
-use crate::domain::{ControllerState, Scopes};
+use crate::domain::{ControllerState, RunnerId, Scopes};
 
-fn runner_list(ids: &[i64]) -> String {
+/// What a state means, in plain words.
+pub fn meaning(s: &ControllerState) -> &'static str {
+    match s {
+        ControllerState::Disabled => "receives no admission requests",
+        ControllerState::Enabled => "admit/reject decisions are enforced",
+        ControllerState::DryRun => "rejections are only logged by the job router, never enforced",
+        ControllerState::Other(_) => "a state this version of runnerdeck does not know",
+    }
+}
+
+pub fn runner_list(ids: &[RunnerId]) -> String {
     let shown: Vec<String> = ids.iter().take(6).map(|i| format!("#{i}")).collect();
     let more = ids.len().saturating_sub(6);
     let mut s = shown.join(", ");
@@ -22,12 +32,9 @@ pub fn change(from: &ControllerState, to: &ControllerState) -> String {
 /// What ending in `to` means for a controller with these scopes (`None`: not known yet).
 pub fn impact(to: &ControllerState, scopes: Option<&Scopes>) -> String {
     let Some(scopes) = scopes else {
-        return format!(
-            "Scopes not loaded yet: {}.",
-            crate::state::controllers::meaning(to)
-        );
+        return format!("Scopes not loaded yet: {}.", meaning(to));
     };
-    let runners: Vec<i64> = scopes.runners.iter().map(|r| r.runner_id).collect();
+    let runners: Vec<RunnerId> = scopes.runners.iter().map(|r| r.runner_id).collect();
     let target = if scopes.instance.is_some() {
         Some("every job on the whole instance".to_string())
     } else if !runners.is_empty() {
@@ -52,15 +59,14 @@ pub fn impact(to: &ControllerState, scopes: Option<&Scopes>) -> String {
     }
 }
 
-/// Whether a change is grave enough to ask for the controller's id to be typed.
-pub fn needs_typed_id(scopes: Option<&Scopes>) -> bool {
-    scopes.is_some_and(|s| s.instance.is_some())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::{RunnerScope, ScopeInfo};
+
+    fn r(id: i64) -> RunnerId {
+        RunnerId(id)
+    }
 
     fn instance() -> Scopes {
         Scopes {
@@ -75,7 +81,7 @@ mod tests {
             runners: ids
                 .iter()
                 .map(|id| RunnerScope {
-                    runner_id: *id,
+                    runner_id: r(*id),
                     created_at: None,
                 })
                 .collect(),
@@ -137,12 +143,5 @@ mod tests {
     fn long_runner_lists_are_shortened() {
         let s = runners(&[1, 2, 3, 4, 5, 6, 7, 8]);
         assert!(impact(&ControllerState::Enabled, Some(&s)).contains("#6 and 2 more"));
-    }
-
-    #[test]
-    fn typed_id_only_for_the_instance_scope() {
-        assert!(needs_typed_id(Some(&instance())));
-        assert!(!needs_typed_id(Some(&runners(&[1]))));
-        assert!(!needs_typed_id(None));
     }
 }

@@ -1,0 +1,89 @@
+//! The safety rule on the command line: the same `safety::gravity` as the TUI, judged on a
+//! fresh read of the controller and its scopes. A change that would ask in the TUI asks on a
+//! terminal (default No; the id typed where the TUI wants it typed) and needs `--yes` when
+//! standard input is not a terminal; refused, nothing is sent.
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use super::{EXIT_USAGE, fail};
+use crate::domain::{ControllerState, Scopes};
+use crate::ops::{Change, Ops, ScopeChange};
+use crate::safety::{self, Gravity, ScopesSeen};
+
+/// The gravity of `change`, judged on a fresh read of what it depends on.
+async fn gravity(ops: &Ops, change: &Change) -> Result<Gravity, u8> {
+    let needs_state = match change {
+        Change::UpdateController { update, .. } => update.state.is_some(),
+        Change::DeleteController { .. } => true,
+        Change::Scope { change, .. } => {
+            matches!(change, ScopeChange::AddInstance | ScopeChange::AddRunner(_))
+        }
+        _ => false,
+    };
+    let Some(id) = change.controller().filter(|_| needs_state) else {
+        return Ok(safety::gravity(change, None, ScopesSeen::Unknown));
+    };
+    let gl = ops.gitlab();
+    let controller = gl.get_controller(id).await.map_err(|e| fail(&e))?;
+    let scopes = if safety::needs_fresh_scopes(change) {
+        Some(gl.scopes(id).await)
+    } else {
+        None
+    };
+    let seen = match &scopes {
+        Some(Ok(s)) => ScopesSeen::Known(s),
+        Some(Err(_)) => ScopesSeen::Unreadable,
+        None => ScopesSeen::Unknown,
+    };
+    Ok(safety::gravity(change, Some(&controller.state), seen))
+}
+
+/// Whether the change may go: `Err(exit code)` when it is refused (nothing sent). Reads are
+/// made only when they can change the answer.
+pub(super) async fn allow(ops: &Ops, change: &Change, yes: bool, what: &str) -> Result<(), u8> {
+    if yes {
+        return Ok(());
+    }
+    let calm = Scopes::default();
+    let least = safety::gravity(
+        change,
+        Some(&ControllerState::Disabled),
+        ScopesSeen::Known(&calm),
+    );
+    let tty = std::io::stdin().is_terminal();
+    let g = if least > Gravity::Plain && !tty {
+        least
+    } else {
+        gravity(ops, change).await?
+    };
+    if g == Gravity::Plain {
+        return Ok(());
+    }
+    if !tty {
+        eprintln!("runnerdeck: {what}: pass --yes to confirm");
+        return Err(EXIT_USAGE);
+    }
+    let typed = change.controller().map(|id| id.to_string());
+    let asked = match (g, typed) {
+        (Gravity::TypeId, Some(id)) => {
+            ask(&format!("{what}. Type {id} to confirm: ")).is_some_and(|a| a.trim() == id)
+        }
+        _ => ask(&format!("{what}. Go ahead? [y/N] "))
+            .is_some_and(|a| matches!(a.trim(), "y" | "Y" | "yes")),
+    };
+    if asked {
+        Ok(())
+    } else {
+        eprintln!("runnerdeck: not confirmed: nothing was sent");
+        Err(EXIT_USAGE)
+    }
+}
+
+fn ask(prompt: &str) -> Option<String> {
+    let mut err = std::io::stderr();
+    let _ = write!(err, "{prompt}");
+    let _ = err.flush();
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).ok()?;
+    Some(line)
+}
