@@ -11,6 +11,7 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 
 use super::gitlab::{GitlabSim, GitlabState, Token, TokenJson};
+use super::gitlab_audit::{Change, TokenAction, record};
 use super::gitlab_auth::{Access, authorize};
 use super::gitlab_controllers::{Answer, done};
 use super::gitlab_params::{
@@ -142,7 +143,7 @@ pub(crate) async fn create(
     body: Bytes,
 ) -> Response {
     done((|| -> Answer {
-        authorize(&sim, &headers, Access::Write)?;
+        let user = authorize(&sim, &headers, Access::Write)?;
         let params = Params::parse(&headers, uri.query(), &body)?;
         let mut errors = ParamErrors::default();
         let id = errors.int("id", &id);
@@ -153,9 +154,20 @@ pub(crate) async fn create(
             .filter(|id| s.controllers.contains_key(id))
             .ok_or_else(not_found)?;
         check_description(&description)?;
-        let (tid, secret) = issue(&mut s, id, description.flatten(), now_ms());
-        let t = s.tokens.get(&tid).ok_or_else(token_not_found)?;
-        Ok((StatusCode::CREATED, Json(TokenJson::new(t, Some(secret)))).into_response())
+        let description = description.flatten();
+        let now = now_ms();
+        let (tid, secret) = issue(&mut s, id, description.clone(), now);
+        let json = TokenJson::new(
+            s.tokens.get(&tid).ok_or_else(token_not_found)?,
+            Some(secret),
+        );
+        let change = Change::Token {
+            action: TokenAction::Created,
+            token_id: tid,
+            description,
+        };
+        record(&mut s, user, now, change);
+        Ok((StatusCode::CREATED, Json(json)).into_response())
     })())
 }
 
@@ -165,7 +177,7 @@ pub(crate) async fn rotate(
     headers: HeaderMap,
 ) -> Response {
     done((|| -> Answer {
-        authorize(&sim, &headers, Access::Write)?;
+        let user = authorize(&sim, &headers, Access::Write)?;
         let mut errors = ParamErrors::default();
         let id = errors.int("id", &id);
         let token_id = errors.int("token_id", &token_id);
@@ -177,9 +189,18 @@ pub(crate) async fn rotate(
         old.revoked = true;
         old.updated_at = now;
         let (controller_id, description) = (old.controller_id, old.description.clone());
-        let (tid, secret) = issue(&mut s, controller_id, description, now);
-        let t = s.tokens.get(&tid).ok_or_else(token_not_found)?;
-        Ok(Json(TokenJson::new(t, Some(secret))).into_response())
+        let (tid, secret) = issue(&mut s, controller_id, description.clone(), now);
+        let json = TokenJson::new(
+            s.tokens.get(&tid).ok_or_else(token_not_found)?,
+            Some(secret),
+        );
+        let change = Change::Token {
+            action: TokenAction::Rotated,
+            token_id: tid,
+            description,
+        };
+        record(&mut s, user, now, change);
+        Ok(Json(json).into_response())
     })())
 }
 
@@ -189,7 +210,7 @@ pub(crate) async fn revoke(
     headers: HeaderMap,
 ) -> Response {
     done((|| -> Answer {
-        authorize(&sim, &headers, Access::Write)?;
+        let user = authorize(&sim, &headers, Access::Write)?;
         let mut errors = ParamErrors::default();
         let id = errors.int("id", &id);
         let token_id = errors.int("token_id", &token_id);
@@ -197,10 +218,15 @@ pub(crate) async fn revoke(
         let mut s = sim.lock();
         let tid = find_token(&s, id, token_id)?;
         let now = now_ms();
-        if let Some(t) = s.tokens.get_mut(&tid) {
-            t.revoked = true;
-            t.updated_at = now;
-        }
+        let t = s.tokens.get_mut(&tid).ok_or_else(token_not_found)?;
+        t.revoked = true;
+        t.updated_at = now;
+        let change = Change::Token {
+            action: TokenAction::Revoked,
+            token_id: tid,
+            description: t.description.clone(),
+        };
+        record(&mut s, user, now, change);
         Ok(no_content())
     })())
 }

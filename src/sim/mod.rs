@@ -4,13 +4,21 @@
 
 pub mod faults;
 pub mod gitlab;
+mod gitlab_about;
+mod gitlab_audit;
+mod gitlab_audit_http;
 mod gitlab_auth;
 mod gitlab_controllers;
+mod gitlab_identity;
+mod gitlab_inspect;
 mod gitlab_params;
+mod gitlab_runners;
 mod gitlab_scopes;
 mod gitlab_tokens;
 mod pagination;
 mod seed;
+mod seed_history;
+mod seed_rows;
 pub mod vehaas;
 
 use std::collections::VecDeque;
@@ -23,6 +31,7 @@ use tokio::task::JoinHandle;
 
 pub use faults::{Fault, Faults};
 pub use gitlab::GitlabSim;
+pub use gitlab_inspect::AuditRecord;
 
 /// How the simulator behaves. `Default` gives a seeded, licensed, fast simulator.
 #[derive(Debug, Clone)]
@@ -41,6 +50,10 @@ pub struct SimOptions {
     pub unlicensed: bool,
     /// Admin Mode on: tokens without the `admin_mode` scope get 403.
     pub admin_mode: bool,
+    /// What `GET /api/v4/version` says, e.g. `18.10.1-ee` (a `-ce` suffix: not enterprise).
+    pub gitlab_version: String,
+    /// Audit events in the older shape: `event_name` only inside `details`.
+    pub audit_event_name_in_details_only: bool,
 }
 
 impl Default for SimOptions {
@@ -53,6 +66,8 @@ impl Default for SimOptions {
             job_step: Duration::from_secs(1),
             unlicensed: false,
             admin_mode: false,
+            gitlab_version: "18.10.1-ee".to_string(),
+            audit_event_name_in_details_only: false,
         }
     }
 }
