@@ -3,6 +3,7 @@
 //! the integration tests and the benchmarks, and shares no code with the clients in `api/`.
 
 pub mod faults;
+mod faults_responses;
 pub mod gitlab;
 mod gitlab_about;
 mod gitlab_audit;
@@ -250,12 +251,16 @@ Other GitLab tokens the simulator knows:
   {user:<28} not an admin (403)
   {expired:<28} expired (401 invalid_token)
   {noadm:<28} admin without the admin_mode scope (403 when Admin Mode is on)
+  {expiring:<28} admin like the first one, but it expires in 5 days
 
 Inject faults while it runs:
   curl -X POST {url}/-/sim/faults -H 'Content-Type: application/json' -d '{{"delay_ms": 3000}}'
   curl -X POST {url}/-/sim/faults -H 'Content-Type: application/json' \
        -d '{{"fail_next": 3, "fault": "500", "path_prefix": "/api/v4"}}'
        (fault: "500" or any status, "html", "garbage", "429", "hang")
+  curl -X POST {url}/-/sim/faults -H 'Content-Type: application/json' \
+       -d '{{"sequence": ["429", "html", "500"]}}'
+       (one request each, in order; a 429 in a sequence says Retry-After: 1)
   curl {url}/-/sim/faults            # show what is armed
   curl -X DELETE {url}/-/sim/faults  # clear
 
@@ -266,6 +271,7 @@ Press ctrl-c to stop."#,
         user = gitlab::USER_TOKEN,
         expired = gitlab::EXPIRED_TOKEN,
         noadm = gitlab::NO_ADMIN_MODE_TOKEN,
+        expiring = gitlab::EXPIRING_TOKEN,
     )
 }
 
@@ -279,5 +285,6 @@ mod tests {
         assert!(b.contains("sim-admin-token"));
         assert!(b.contains("token_env"));
         assert!(b.contains("/-/sim/faults"));
+        assert!(b.contains("sim-expiring-token") && b.contains("\"sequence\""));
     }
 }
