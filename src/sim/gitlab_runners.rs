@@ -124,14 +124,7 @@ pub(crate) fn fleet(now: Timestamp) -> BTreeMap<i64, Runner> {
         (7, "platform group runner", Group, false, Live, 3_000),
         (8, "gpu-a100-01", Instance, true, Live, 2_000),
         (9, "macos-m2-builder-03", Instance, false, At(ago(6)), 2_500),
-        (
-            10,
-            "bare-metal-legacy-07",
-            Instance,
-            false,
-            At(ago(12 * 24)),
-            8_000,
-        ),
+        (10, "baremetal-07", Instance, false, At(ago(12 * 24)), 8_000),
         (11, "arm64-pool-new-01", Instance, false, Never, 48),
     ];
     rows.into_iter()
