@@ -6,7 +6,6 @@ mod sim_http;
 
 use jiff::{SignedDuration, Timestamp};
 use reqwest::Method;
-use runnerdeck::sim::SimOptions;
 use serde_json::{Value, json};
 use sim_http::{RC, READ, Sim, USER};
 
@@ -48,11 +47,7 @@ async fn admins_read_it_others_do_not_and_it_needs_the_licence() {
     assert_eq!(r.json(), json!({"message": "403 Forbidden"}));
     assert_eq!(s.get_as(READ, AUDIT).await.status, 200);
 
-    let s = Sim::start(SimOptions {
-        unlicensed: true,
-        ..SimOptions::default()
-    })
-    .await;
+    let s = Sim::with(|o| o.unlicensed = true).await;
     let r = s.get(AUDIT).await;
     assert_eq!(r.status, 404);
     assert_eq!(r.json(), json!({"message": "404 Not Found"}));
@@ -77,10 +72,9 @@ async fn every_change_served_is_recorded_as_the_doc_names_it() {
     let s = Sim::empty().await;
     assert_eq!(events(&s, AUDIT).await, Vec::<Value>::new());
 
-    let r = s
-        .post(RC, json!({"description": "gpu", "state": "dry_run"}))
+    let id = s
+        .create(RC, json!({"description": "gpu", "state": "dry_run"}))
         .await;
-    let id = r.json()["id"].as_i64().expect("id");
     let e = last(&s).await;
     assert_eq!(e["event_name"], "runner_controller_created");
     assert_eq!(e["details"]["event_name"], "runner_controller_created");
@@ -122,9 +116,7 @@ async fn every_change_served_is_recorded_as_the_doc_names_it() {
     );
 
     let tokens = format!("{path}/tokens");
-    let t1 = s.post(&tokens, json!({})).await.json()["id"]
-        .as_i64()
-        .expect("id");
+    let t1 = s.create(&tokens, json!({})).await;
     let e = last(&s).await;
     assert_eq!(
         (&e["event_name"], &e["details"]["target_id"]),
@@ -368,11 +360,7 @@ async fn keyset_pages_follow_link_next_to_the_end() {
 
 #[tokio::test]
 async fn older_servers_put_event_name_only_inside_details() {
-    let s = Sim::start(SimOptions {
-        audit_event_name_in_details_only: true,
-        ..SimOptions::default()
-    })
-    .await;
+    let s = Sim::with(|o| o.audit_event_name_in_details_only = true).await;
     let all = events(&s, INSTANCE).await;
     assert!(!all.is_empty());
     for e in &all {

@@ -8,7 +8,6 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::{SignedDuration, Timestamp};
 use reqwest::Method;
-use runnerdeck::sim::SimOptions;
 use serde_json::{Value, json};
 use sim_http::{EXPIRED, EXPIRING, NO_ADMIN_MODE, RC, READ, Sim, USER};
 
@@ -30,11 +29,7 @@ fn today() -> jiff::civil::Date {
 
 #[tokio::test]
 async fn version_needs_a_token_but_no_admin_nor_licence() {
-    let s = Sim::start(SimOptions {
-        unlicensed: true,
-        ..SimOptions::default()
-    })
-    .await;
+    let s = Sim::with(|o| o.unlicensed = true).await;
     let r = s.send(Method::GET, "/api/v4/version", None, None).await;
     assert_eq!(r.status, 401);
     assert_eq!(r.json(), json!({"message": "401 Unauthorized"}));
@@ -49,11 +44,7 @@ async fn version_needs_a_token_but_no_admin_nor_licence() {
 
 #[tokio::test]
 async fn version_says_what_the_options_say() {
-    let s = Sim::start(SimOptions {
-        gitlab_version: "18.9.2-ce".into(),
-        ..SimOptions::default()
-    })
-    .await;
+    let s = Sim::with(|o| o.gitlab_version = "18.9.2-ce".into()).await;
     let v = s.get("/api/v4/version").await.json();
     assert_eq!(v["version"], "18.9.2-ce");
     assert_eq!(v["enterprise"], false);
@@ -127,11 +118,7 @@ async fn an_expired_or_missing_token_cannot_read_itself() {
 
 #[tokio::test]
 async fn runner_reads_check_401_then_403_then_400_then_404() {
-    let s = Sim::start(SimOptions {
-        admin_mode: true,
-        ..SimOptions::default()
-    })
-    .await;
+    let s = Sim::with(|o| o.admin_mode = true).await;
     let r = s.send(Method::GET, "/api/v4/runners/1", None, None).await;
     assert_eq!(r.status, 401);
     let r = s.get_as(USER, "/api/v4/runners/abc").await;
@@ -149,11 +136,7 @@ async fn runner_reads_check_401_then_403_then_400_then_404() {
 
 #[tokio::test]
 async fn runners_are_not_a_licensed_feature() {
-    let s = Sim::start(SimOptions {
-        unlicensed: true,
-        ..SimOptions::default()
-    })
-    .await;
+    let s = Sim::with(|o| o.unlicensed = true).await;
     assert_eq!(s.get("/api/v4/runners/1").await.status, 200);
 }
 
@@ -182,9 +165,7 @@ async fn runners_carry_type_status_paused_and_address() {
 #[tokio::test]
 async fn a_deleted_runner_is_gone_but_its_scope_stays() {
     let s = Sim::empty().await;
-    let id = s.post(RC, json!({})).await.json()["id"]
-        .as_i64()
-        .expect("id");
+    let id = s.create(RC, json!({})).await;
     let scopes = format!("{RC}/{id}/scopes");
     assert_eq!(
         s.post(&format!("{scopes}/runners/4"), json!({}))
@@ -205,13 +186,9 @@ async fn a_deleted_runner_is_gone_but_its_scope_stays() {
 #[tokio::test]
 async fn connected_means_an_active_token_used_in_the_last_hour() {
     let s = Sim::empty().await;
-    let id = s.post(RC, json!({})).await.json()["id"]
-        .as_i64()
-        .expect("id");
+    let id = s.create(RC, json!({})).await;
     let tokens = format!("{RC}/{id}/tokens");
-    let token = s.post(&tokens, json!({})).await.json()["id"]
-        .as_i64()
-        .expect("id");
+    let token = s.create(&tokens, json!({})).await;
     let connected = |v: Value| v["connected"].clone();
     let path = format!("{RC}/{id}");
     assert_eq!(connected(s.get(&path).await.json()), false, "never used");

@@ -248,32 +248,3 @@ impl AuditEvent {
         Value::Object(v)
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::sim::gitlab_identity::ROOT;
-
-    #[test]
-    fn a_state_change_names_both_states() {
-        let mut s = GitlabState::new_for_tests();
-        let change = Change::ControllerUpdated {
-            id: 4,
-            description: None,
-            state: Some(("enabled".into(), "dry_run".into())),
-        };
-        record(&mut s, &ROOT, Timestamp::now(), change);
-        let v = s.audit[0].json(false);
-        assert_eq!(v["event_name"], "runner_controller_updated");
-        assert_eq!(
-            v["details"]["custom_message"],
-            "Updated runner controller state from enabled to dry_run"
-        );
-        assert_eq!(
-            v["details"]["state_changed"],
-            json!({"from": "enabled", "to": "dry_run"})
-        );
-        assert_eq!(v["details"]["target_details"], "4");
-        assert!(s.audit[0].json(true).get("event_name").is_none());
-    }
-}

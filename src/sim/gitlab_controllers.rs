@@ -15,6 +15,7 @@ use super::gitlab_audit::{Change, record};
 use super::gitlab_auth::{Access, authorize};
 use super::gitlab_params::{
     ParamErrors, Params, Reject, check_description, message, no_content, not_found, now_ms,
+    path_int,
 };
 use super::pagination::{LinkBase, PageRequest, respond};
 
@@ -60,9 +61,7 @@ pub(crate) async fn get_one(
 ) -> Response {
     done((|| -> Answer {
         authorize(&sim, &headers, Access::Read)?;
-        let mut errors = ParamErrors::default();
-        let id = errors.int("id", &id);
-        errors.finish()?;
+        let id = path_int("id", &id)?;
         let s = sim.lock();
         let c = id
             .and_then(|id| s.controllers.get(&id))
@@ -185,9 +184,7 @@ pub(crate) async fn destroy(
 ) -> Response {
     done((|| -> Answer {
         let user = authorize(&sim, &headers, Access::Write)?;
-        let mut errors = ParamErrors::default();
-        let id = errors.int("id", &id);
-        errors.finish()?;
+        let id = path_int("id", &id)?;
         let mut s = sim.lock();
         let c = id
             .and_then(|id| s.controllers.get(&id))

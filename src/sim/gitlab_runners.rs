@@ -13,7 +13,7 @@ use serde_json::json;
 
 use super::gitlab::{GitlabSim, rails_time};
 use super::gitlab_auth::{Access, authorize_admin};
-use super::gitlab_params::{Answer, ParamErrors, done, message};
+use super::gitlab_params::{Answer, done, message, path_int};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum RunnerType {
@@ -158,9 +158,7 @@ pub(crate) async fn get_one(
 ) -> Response {
     done((|| -> Answer {
         authorize_admin(&sim, &headers, Access::Read)?;
-        let mut errors = ParamErrors::default();
-        let id = errors.int("id", &id);
-        errors.finish()?;
+        let id = path_int("id", &id)?;
         let s = sim.lock();
         let runner = id
             .and_then(|id| s.runners.get(&id))

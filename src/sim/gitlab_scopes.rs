@@ -11,7 +11,7 @@ use super::gitlab::{GitlabSim, Scoping, rails_time};
 use super::gitlab_audit::{Change, record};
 use super::gitlab_auth::{Access, authorize};
 use super::gitlab_controllers::{Answer, done};
-use super::gitlab_params::{ParamErrors, Reject, message, no_content, not_found, now_ms};
+use super::gitlab_params::{ParamErrors, Reject, message, no_content, not_found, now_ms, path_int};
 use super::gitlab_runners::{RunnerType, runner_not_found};
 
 #[derive(Serialize)]
@@ -59,9 +59,7 @@ pub(crate) async fn list(
 ) -> Response {
     done((|| -> Answer {
         authorize(&sim, &headers, Access::Read)?;
-        let mut errors = ParamErrors::default();
-        let id = errors.int("id", &id);
-        errors.finish()?;
+        let id = path_int("id", &id)?;
         let s = sim.lock();
         let c = id
             .and_then(|id| s.controllers.get(&id))
@@ -85,9 +83,7 @@ pub(crate) async fn add_instance(
 ) -> Response {
     done((|| -> Answer {
         let user = authorize(&sim, &headers, Access::Write)?;
-        let mut errors = ParamErrors::default();
-        let id = errors.int("id", &id);
-        errors.finish()?;
+        let id = path_int("id", &id)?;
         let mut s = sim.lock();
         let c = id
             .and_then(|id| s.controllers.get_mut(&id))
@@ -125,9 +121,7 @@ pub(crate) async fn remove_instance(
 ) -> Response {
     done((|| -> Answer {
         let user = authorize(&sim, &headers, Access::Write)?;
-        let mut errors = ParamErrors::default();
-        let id = errors.int("id", &id);
-        errors.finish()?;
+        let id = path_int("id", &id)?;
         let mut s = sim.lock();
         let c = id
             .and_then(|id| s.controllers.get_mut(&id))

@@ -14,6 +14,7 @@ use super::gitlab::{GitlabSim, GitlabState, Token, TokenJson};
 use super::gitlab_audit::{Change, TokenAction, record};
 use super::gitlab_auth::{Access, authorize};
 use super::gitlab_controllers::{Answer, done};
+use super::gitlab_identity::User;
 use super::gitlab_params::{
     ParamErrors, Params, Reject, check_description, message, no_content, not_found, now_ms,
 };
@@ -71,6 +72,27 @@ pub(crate) fn issue(
         },
     );
     (id, secret)
+}
+
+/// Issues a token by `user`, records `action` for it, and answers it with its secret.
+fn issue_recorded(
+    s: &mut GitlabState,
+    user: &'static User,
+    action: TokenAction,
+    controller_id: i64,
+    description: Option<String>,
+) -> Result<TokenJson, Reject> {
+    let now = now_ms();
+    let (token_id, secret) = issue(s, controller_id, description.clone(), now);
+    let t = s.tokens.get(&token_id).ok_or_else(token_not_found)?;
+    let json = TokenJson::new(t, Some(secret));
+    let change = Change::Token {
+        action,
+        token_id,
+        description,
+    };
+    record(s, user, now, change);
+    Ok(json)
 }
 
 fn token_not_found() -> Response {
@@ -154,20 +176,14 @@ pub(crate) async fn create(
             .filter(|id| s.controllers.contains_key(id))
             .ok_or_else(not_found)?;
         check_description(&description)?;
-        let description = description.flatten();
-        let now = now_ms();
-        let (tid, secret) = issue(&mut s, id, description.clone(), now);
-        let json = TokenJson::new(
-            s.tokens.get(&tid).ok_or_else(token_not_found)?,
-            Some(secret),
+        let json = issue_recorded(
+            &mut s,
+            user,
+            TokenAction::Created,
+            id,
+            description.flatten(),
         );
-        let change = Change::Token {
-            action: TokenAction::Created,
-            token_id: tid,
-            description,
-        };
-        record(&mut s, user, now, change);
-        Ok((StatusCode::CREATED, Json(json)).into_response())
+        Ok((StatusCode::CREATED, Json(json?)).into_response())
     })())
 }
 
@@ -184,23 +200,18 @@ pub(crate) async fn rotate(
         errors.finish()?;
         let mut s = sim.lock();
         let old_id = find_token(&s, id, token_id)?;
-        let now = now_ms();
         let old = s.tokens.get_mut(&old_id).ok_or_else(token_not_found)?;
         old.revoked = true;
-        old.updated_at = now;
+        old.updated_at = now_ms();
         let (controller_id, description) = (old.controller_id, old.description.clone());
-        let (tid, secret) = issue(&mut s, controller_id, description.clone(), now);
-        let json = TokenJson::new(
-            s.tokens.get(&tid).ok_or_else(token_not_found)?,
-            Some(secret),
-        );
-        let change = Change::Token {
-            action: TokenAction::Rotated,
-            token_id: tid,
+        let json = issue_recorded(
+            &mut s,
+            user,
+            TokenAction::Rotated,
+            controller_id,
             description,
-        };
-        record(&mut s, user, now, change);
-        Ok(Json(json).into_response())
+        );
+        Ok(Json(json?).into_response())
     })())
 }
 

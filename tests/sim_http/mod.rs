@@ -68,6 +68,13 @@ impl Sim {
         Sim { sim, client }
     }
 
+    /// A seeded simulator with some options changed.
+    pub async fn with(change: impl FnOnce(&mut SimOptions)) -> Sim {
+        let mut opts = SimOptions::default();
+        change(&mut opts);
+        Self::start(opts).await
+    }
+
     pub async fn seeded() -> Sim {
         Self::start(SimOptions::default()).await
     }
@@ -118,6 +125,13 @@ impl Sim {
 
     pub async fn post(&self, path: &str, body: Value) -> Resp {
         self.send(Method::POST, path, Some(ADMIN), Some(body)).await
+    }
+
+    /// POSTs and returns the `id` of what was created (asserting a 201).
+    pub async fn create(&self, path: &str, body: Value) -> i64 {
+        let r = self.post(path, body).await;
+        assert_eq!(r.status, 201, "POST {path}: {}", r.text);
+        r.json()["id"].as_i64().expect("an id")
     }
 
     pub async fn put(&self, path: &str, body: Value) -> Resp {
