@@ -1,6 +1,7 @@
 //! Runtime fault injection for the simulator: latency, delays and canned failures, applied by
 //! one middleware in front of both APIs, plus the unauthenticated `/-/sim/faults` control
-//! endpoint. It never blocks a thread: waiting is always `tokio::time::sleep`.
+//! endpoint. It never blocks a thread: waiting is always `tokio::time::sleep`. The canned
+//! answers themselves are in `faults_responses.rs`.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -10,7 +11,7 @@ use axum::Json;
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -32,8 +33,11 @@ pub enum Fault {
     Html(u16),
     /// 200 with bytes that are not JSON (but labelled as JSON).
     Garbage,
-    /// 429 `Retry later` in plain text with `Retry-After` and `RateLimit-*` headers.
+    /// 429 `Retry later` in plain text with `Retry-After: 30` and `RateLimit-*` headers.
     RateLimited,
+    /// The same 429, but `Retry-After` (and `RateLimit-Reset`) say this many seconds: what a
+    /// retry test wants, so that honouring it costs little.
+    RateLimitedFor(u64),
     /// Never answers (until the simulator shuts down).
     Hang,
 }
@@ -89,6 +93,21 @@ impl Faults {
     /// The next `n` requests whose path starts with `prefix` answer with `fault`.
     pub fn fail_next_matching(&self, prefix: &str, n: usize, fault: Fault) {
         self.push(Some(prefix.to_string()), n, fault);
+    }
+
+    /// The next requests answer with these faults, one each and in this order, then normally
+    /// (after failures armed earlier, which come first).
+    pub fn fail_sequence(&self, faults: &[Fault]) {
+        for f in faults {
+            self.push(None, 1, f.clone());
+        }
+    }
+
+    /// `fail_sequence` for the requests whose path starts with `prefix` only.
+    pub fn fail_sequence_matching(&self, prefix: &str, faults: &[Fault]) {
+        for f in faults {
+            self.push(Some(prefix.to_string()), 1, f.clone());
+        }
     }
 
     fn push(&self, prefix: Option<String>, n: usize, fault: Fault) {
@@ -147,75 +166,6 @@ impl Faults {
             "delay_ms": s.delay.as_millis() as u64,
             "armed": rules,
         })
-    }
-}
-
-impl Fault {
-    /// Builds the canned response.
-    pub(crate) fn response(&self) -> Response {
-        match self {
-            Fault::Status(code) => {
-                let status =
-                    StatusCode::from_u16(*code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-                let msg = format!(
-                    "{} {}",
-                    status.as_u16(),
-                    status.canonical_reason().unwrap_or("Error")
-                );
-                (status, Json(json!({ "message": msg }))).into_response()
-            }
-            Fault::Html(code) => {
-                let status = StatusCode::from_u16(*code).unwrap_or(StatusCode::BAD_GATEWAY);
-                let title = format!(
-                    "{} {}",
-                    status.as_u16(),
-                    status.canonical_reason().unwrap_or("Error")
-                );
-                let page = format!(
-                    "<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n<center><h1>{title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
-                );
-                (status, [(header::CONTENT_TYPE, "text/html")], page).into_response()
-            }
-            Fault::Garbage => (
-                StatusCode::OK,
-                [(header::CONTENT_TYPE, "application/json")],
-                Bytes::from_static(b"\x00\xffnot json at all <html>{\"id\": 1,"),
-            )
-                .into_response(),
-            Fault::RateLimited => {
-                let now = jiff::Timestamp::now();
-                let reset = now.as_second() + 30;
-                let reset_time = jiff::fmt::rfc2822::to_string(
-                    &now.checked_add(jiff::SignedDuration::from_secs(30))
-                        .unwrap_or(now)
-                        .to_zoned(jiff::tz::TimeZone::UTC),
-                )
-                .unwrap_or_default();
-                let mut resp = (
-                    StatusCode::TOO_MANY_REQUESTS,
-                    [(header::CONTENT_TYPE, "text/plain")],
-                    "Retry later\n",
-                )
-                    .into_response();
-                let h = resp.headers_mut();
-                h.insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
-                h.insert(
-                    "RateLimit-Name",
-                    HeaderValue::from_static("throttle_authenticated_api"),
-                );
-                h.insert("RateLimit-Limit", HeaderValue::from_static("60"));
-                h.insert("RateLimit-Observed", HeaderValue::from_static("61"));
-                h.insert("RateLimit-Remaining", HeaderValue::from_static("0"));
-                h.insert("RateLimit-Reset", HeaderValue::from(reset));
-                if let Ok(v) = HeaderValue::from_str(&reset_time) {
-                    h.insert("RateLimit-ResetTime", v);
-                }
-                resp
-            }
-            Fault::Hang => {
-                (StatusCode::SERVICE_UNAVAILABLE, "simulator shutting down").into_response()
-            }
-        }
     }
 }
 
@@ -280,7 +230,12 @@ struct ControlBody {
     fault: Option<String>,
     status: Option<u16>,
     path_prefix: Option<String>,
+    /// Fault names, one request each; a `429` here says `Retry-After: 1`.
+    sequence: Option<Vec<String>>,
 }
+
+/// The `429` of a sequence: a retry test should not wait long.
+const SEQUENCE_RETRY_AFTER: u64 = 1;
 
 fn parse_fault(name: &str, status: Option<u16>) -> Option<Fault> {
     match name {
@@ -318,6 +273,14 @@ async fn post_faults(State(faults): State<Faults>, body: Bytes) -> Response {
         (None, Some(_)) => return bad_request("fail_next needs a fault"),
         (None, None) => None,
     };
+    let mut sequence = Vec::new();
+    for name in parsed.sequence.iter().flatten() {
+        match parse_fault(name, None) {
+            Some(Fault::RateLimited) => sequence.push(Fault::RateLimitedFor(SEQUENCE_RETRY_AFTER)),
+            Some(f) => sequence.push(f),
+            None => return bad_request(&format!("unknown fault {name:?} in sequence")),
+        }
+    }
     if let Some(ms) = parsed.latency_ms {
         faults.set_latency(Duration::from_millis(ms));
     }
@@ -329,6 +292,10 @@ async fn post_faults(State(faults): State<Faults>, body: Bytes) -> Response {
             Some(p) => faults.fail_next_matching(p, n, f),
             None => faults.fail_next(n, f),
         }
+    }
+    match parsed.path_prefix.as_deref() {
+        Some(p) => faults.fail_sequence_matching(p, &sequence),
+        None => faults.fail_sequence(&sequence),
     }
     Json(faults.describe()).into_response()
 }
@@ -365,6 +332,20 @@ mod tests {
         assert_eq!(f.take("/api/v2.0/jobs"), Some(Fault::Garbage));
         assert_eq!(f.take("/api/v2.0/jobs"), Some(Fault::Status(500)));
         assert_eq!(f.take("/api/v4/x"), None);
+    }
+
+    #[test]
+    fn a_sequence_answers_in_order_then_stops() {
+        let f = Faults::default();
+        f.fail_sequence(&[
+            Fault::RateLimitedFor(1),
+            Fault::Html(502),
+            Fault::Status(500),
+        ]);
+        assert_eq!(f.take("/a"), Some(Fault::RateLimitedFor(1)));
+        assert_eq!(f.take("/b"), Some(Fault::Html(502)));
+        assert_eq!(f.take("/c"), Some(Fault::Status(500)));
+        assert_eq!(f.take("/d"), None);
     }
 
     #[test]

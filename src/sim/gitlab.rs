@@ -10,7 +10,10 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use super::SimOptions;
-use super::{gitlab_auth, gitlab_controllers as ctl, gitlab_scopes as sc, gitlab_tokens as tk};
+use super::gitlab_audit::AuditEvent;
+use super::gitlab_runners::{self as runners, Runner};
+use super::{gitlab_about as about, gitlab_audit_http as audit, gitlab_auth};
+use super::{gitlab_controllers as ctl, gitlab_scopes as sc, gitlab_tokens as tk};
 
 /// Admin, scopes `api` and `admin_mode`.
 pub const ADMIN_TOKEN: &str = "sim-admin-token";
@@ -22,19 +25,16 @@ pub const USER_TOKEN: &str = "sim-user-token";
 pub const EXPIRED_TOKEN: &str = "sim-expired-token";
 /// Admin, scope `api` without `admin_mode`.
 pub const NO_ADMIN_MODE_TOKEN: &str = "sim-admin-noadminmode-token";
+/// Admin, scopes `api` and `admin_mode`, like `ADMIN_TOKEN`, but it expires in 5 days.
+pub const EXPIRING_TOKEN: &str = "sim-expiring-token";
 
 /// Past this many rows GitLab leaves out `X-Total`, `X-Total-Pages` and `rel="last"`.
 pub const COUNT_LIMIT: usize = 10_000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum RunnerType {
-    Instance,
-    Group,
-    Project,
-}
-
 #[derive(Debug, Clone)]
 pub(crate) struct Scoping {
+    /// Never served; audit events name the scoping by it.
+    pub(crate) id: i64,
     pub(crate) created_at: Timestamp,
     pub(crate) updated_at: Timestamp,
 }
@@ -68,27 +68,31 @@ pub(crate) struct GitlabState {
     pub(crate) controllers: BTreeMap<i64, Controller>,
     /// All tokens ever made, revoked ones included (they are never served).
     pub(crate) tokens: BTreeMap<i64, Token>,
-    pub(crate) runners: BTreeMap<i64, RunnerType>,
+    pub(crate) runners: BTreeMap<i64, Runner>,
+    /// The instance audit log, oldest first.
+    pub(crate) audit: Vec<AuditEvent>,
+    /// When each personal access token (by id) was last used.
+    pub(crate) pat_last_used: BTreeMap<i64, Timestamp>,
     pub(crate) next_controller_id: i64,
     pub(crate) next_token_id: i64,
+    pub(crate) next_scoping_id: i64,
+    pub(crate) next_audit_id: i64,
     pub(crate) secret_counter: u64,
     pub(crate) count_limit: usize,
 }
 
 impl GitlabState {
-    fn new() -> Self {
-        let mut runners = BTreeMap::new();
-        for id in 1..=5 {
-            runners.insert(id, RunnerType::Instance);
-        }
-        runners.insert(6, RunnerType::Project);
-        runners.insert(7, RunnerType::Group);
+    fn new(now: Timestamp) -> Self {
         Self {
             controllers: BTreeMap::new(),
             tokens: BTreeMap::new(),
-            runners,
+            runners: runners::fleet(now),
+            audit: Vec::new(),
+            pat_last_used: BTreeMap::new(),
             next_controller_id: 1,
             next_token_id: 1,
+            next_scoping_id: 1,
+            next_audit_id: 1,
             secret_counter: 0,
             count_limit: COUNT_LIMIT,
         }
@@ -96,7 +100,18 @@ impl GitlabState {
 
     #[cfg(test)]
     pub(crate) fn new_for_tests() -> Self {
-        Self::new()
+        Self::new(Timestamp::now())
+    }
+
+    /// A new scoping made at `at`, with a fresh id.
+    pub(crate) fn new_scoping(&mut self, at: Timestamp) -> Scoping {
+        let id = self.next_scoping_id;
+        self.next_scoping_id += 1;
+        Scoping {
+            id,
+            created_at: at,
+            updated_at: at,
+        }
     }
 
     pub(crate) fn active_tokens(&self, controller_id: i64) -> impl Iterator<Item = &Token> {
@@ -112,18 +127,26 @@ pub struct GitlabSim {
     pub(crate) state: Arc<Mutex<GitlabState>>,
     pub(crate) unlicensed: bool,
     pub(crate) admin_mode: bool,
+    pub(crate) version: String,
+    pub(crate) audit_name_in_details_only: bool,
+    /// The simulator's start: token expiry dates count from it.
+    pub(crate) started: Timestamp,
 }
 
 impl GitlabSim {
     pub fn new(opts: &SimOptions) -> Self {
-        let mut state = GitlabState::new();
+        let now = super::gitlab_params::now_ms();
+        let mut state = GitlabState::new(now);
         if opts.seed {
-            super::seed::seed(&mut state, Timestamp::now());
+            super::seed::seed(&mut state, now);
         }
         Self {
             state: Arc::new(Mutex::new(state)),
             unlicensed: opts.unlicensed,
             admin_mode: opts.admin_mode,
+            version: opts.gitlab_version.clone(),
+            audit_name_in_details_only: opts.audit_event_name_in_details_only,
+            started: now,
         }
     }
 
@@ -266,6 +289,14 @@ impl TokenJson {
 pub fn router(sim: GitlabSim) -> Router {
     Router::new()
         .route("/api/v4/user", get(gitlab_auth::get_user))
+        .route("/api/v4/version", get(about::version))
+        .route("/api/v4/metadata", get(about::version))
+        .route(
+            "/api/v4/personal_access_tokens/self",
+            get(about::token_self),
+        )
+        .route("/api/v4/runners/{id}", get(runners::get_one))
+        .route("/api/v4/audit_events", get(audit::list))
         .route(
             "/api/v4/runner_controllers",
             get(ctl::list).post(ctl::create),

@@ -5,12 +5,12 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use jiff::SignedDuration;
 use serde_json::json;
 
-use super::gitlab::{
-    ADMIN_TOKEN, EXPIRED_TOKEN, GitlabSim, NO_ADMIN_MODE_TOKEN, READ_TOKEN, USER_TOKEN,
-};
-use super::gitlab_params::{Reject, error, message, not_found};
+use super::gitlab::GitlabSim;
+use super::gitlab_identity::{self as identity, Pat, User};
+use super::gitlab_params::{Reject, error, message, not_found, now_ms};
 
 /// Whether a call reads or writes (writes need the `api` scope).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,42 +19,11 @@ pub(crate) enum Access {
     Write,
 }
 
-struct Identity {
-    user_id: i64,
-    username: &'static str,
-    name: &'static str,
-    admin: bool,
-    api: bool,
-    admin_mode_scope: bool,
-}
-
 const EXPIRED_DESCRIPTION: &str =
     "Token is expired. You can either do re-authorization or token refresh.";
 
-fn lookup(token: &str) -> Option<Identity> {
-    let root = |api, admin_mode_scope| Identity {
-        user_id: 1,
-        username: "root",
-        name: "Administrator",
-        admin: true,
-        api,
-        admin_mode_scope,
-    };
-    match token {
-        ADMIN_TOKEN => Some(root(true, true)),
-        READ_TOKEN => Some(root(false, false)),
-        NO_ADMIN_MODE_TOKEN => Some(root(true, false)),
-        USER_TOKEN => Some(Identity {
-            user_id: 2,
-            username: "dev",
-            name: "Dana Developer",
-            admin: false,
-            api: true,
-            admin_mode_scope: false,
-        }),
-        _ => None,
-    }
-}
+/// GitLab writes a token's `last_used_at` at most this often.
+const LAST_USED_EVERY: SignedDuration = SignedDuration::from_mins(10);
 
 /// The token from `PRIVATE-TOKEN`, else from `Authorization: Bearer`.
 fn presented_token(headers: &HeaderMap) -> Option<&str> {
@@ -97,48 +66,75 @@ fn insufficient_scope() -> Response {
         .into_response()
 }
 
-/// 401 / insufficient scope only: what every authenticated endpoint checks.
-fn authenticate(headers: &HeaderMap, access: Access) -> Result<Identity, Reject> {
-    let token = presented_token(headers).ok_or_else(unauthorized)?;
-    if token == EXPIRED_TOKEN {
-        return Err(Reject::from(expired()));
-    }
-    let who = lookup(token).ok_or_else(unauthorized)?;
-    if access == Access::Write && !who.api {
-        return Err(Reject::from(insufficient_scope()));
-    }
-    Ok(who)
-}
-
-/// The full check of a runner controllers endpoint, up to and including the licence.
-pub(crate) fn authorize(
+/// 401 / insufficient scope only: what every authenticated endpoint checks. A token that
+/// passes is marked used, as GitLab does.
+pub(crate) fn authenticate(
     sim: &GitlabSim,
     headers: &HeaderMap,
     access: Access,
-) -> Result<(), Reject> {
-    let who = authenticate(headers, access)?;
-    if !who.admin || (sim.admin_mode && !who.admin_mode_scope) {
+) -> Result<&'static Pat, Reject> {
+    let token = presented_token(headers).ok_or_else(unauthorized)?;
+    let pat = identity::find(token).ok_or_else(unauthorized)?;
+    if pat.expired() {
+        return Err(Reject::from(expired()));
+    }
+    let api = pat.has_scope("api");
+    if !api && !pat.has_scope("read_api") {
+        return Err(Reject::from(insufficient_scope()));
+    }
+    if access == Access::Write && !api {
+        return Err(Reject::from(insufficient_scope()));
+    }
+    let now = now_ms();
+    let mut s = sim.lock();
+    let last = s.pat_last_used.entry(pat.id).or_insert(now);
+    if now.duration_since(*last) >= LAST_USED_EVERY {
+        *last = now;
+    }
+    Ok(pat)
+}
+
+/// 401 -> 403: a valid token of an administrator (with `admin_mode` when Admin Mode is on).
+/// Returns the acting user.
+pub(crate) fn authorize_admin(
+    sim: &GitlabSim,
+    headers: &HeaderMap,
+    access: Access,
+) -> Result<&'static User, Reject> {
+    let pat = authenticate(sim, headers, access)?;
+    if !pat.user.admin || (sim.admin_mode && !pat.has_scope("admin_mode")) {
         return Err(Reject::from(message(
             StatusCode::FORBIDDEN,
             "403 Forbidden",
         )));
     }
+    Ok(pat.user)
+}
+
+/// The full check of a licensed endpoint (runner controllers, audit events), up to and
+/// including the licence. Returns the acting user.
+pub(crate) fn authorize(
+    sim: &GitlabSim,
+    headers: &HeaderMap,
+    access: Access,
+) -> Result<&'static User, Reject> {
+    let user = authorize_admin(sim, headers, access)?;
     if sim.unlicensed {
         return Err(Reject::from(not_found()));
     }
-    Ok(())
+    Ok(user)
 }
 
 /// `GET /api/v4/user`: any valid token; not subject to the licence (the feature is, the user
 /// endpoint is not).
-pub(crate) async fn get_user(headers: HeaderMap) -> Response {
-    match authenticate(&headers, Access::Read) {
-        Ok(who) => Json(json!({
-            "id": who.user_id,
-            "username": who.username,
-            "name": who.name,
+pub(crate) async fn get_user(State(sim): State<GitlabSim>, headers: HeaderMap) -> Response {
+    match authenticate(&sim, &headers, Access::Read) {
+        Ok(pat) => Json(json!({
+            "id": pat.user.id,
+            "username": pat.user.username,
+            "name": pat.user.name,
             "state": "active",
-            "is_admin": who.admin,
+            "is_admin": pat.user.admin,
         }))
         .into_response(),
         Err(resp) => resp.into_response(),

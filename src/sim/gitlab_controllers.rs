@@ -11,9 +11,11 @@ use axum::response::{IntoResponse, Response};
 use jiff::{SignedDuration, Timestamp};
 
 use super::gitlab::{Controller, ControllerJson, GitlabSim, GitlabState};
+use super::gitlab_audit::{Change, record};
 use super::gitlab_auth::{Access, authorize};
 use super::gitlab_params::{
     ParamErrors, Params, Reject, check_description, message, no_content, not_found, now_ms,
+    path_int,
 };
 use super::pagination::{LinkBase, PageRequest, respond};
 
@@ -59,9 +61,7 @@ pub(crate) async fn get_one(
 ) -> Response {
     done((|| -> Answer {
         authorize(&sim, &headers, Access::Read)?;
-        let mut errors = ParamErrors::default();
-        let id = errors.int("id", &id);
-        errors.finish()?;
+        let id = path_int("id", &id)?;
         let s = sim.lock();
         let c = id
             .and_then(|id| s.controllers.get(&id))
@@ -78,7 +78,7 @@ pub(crate) async fn create(
     body: Bytes,
 ) -> Response {
     done((|| -> Answer {
-        authorize(&sim, &headers, Access::Write)?;
+        let user = authorize(&sim, &headers, Access::Write)?;
         let params = Params::parse(&headers, uri.query(), &body)?;
         let mut errors = ParamErrors::default();
         let description = params.description(&mut errors);
@@ -99,7 +99,13 @@ pub(crate) async fn create(
             runner_scopes: BTreeMap::new(),
         };
         let json = ControllerJson::new(&c, None);
+        let change = Change::ControllerCreated {
+            id,
+            description: c.description.clone(),
+            state: c.state.clone(),
+        };
         s.controllers.insert(id, c);
+        record(&mut s, user, now, change);
         Ok((StatusCode::CREATED, Json(json)).into_response())
     })())
 }
@@ -112,7 +118,7 @@ pub(crate) async fn update(
     body: Bytes,
 ) -> Response {
     done((|| -> Answer {
-        authorize(&sim, &headers, Access::Write)?;
+        let user = authorize(&sim, &headers, Access::Write)?;
         let params = Params::parse(&headers, uri.query(), &body)?;
         let mut errors = ParamErrors::default();
         let id = errors.int("id", &id);
@@ -131,17 +137,29 @@ pub(crate) async fn update(
             c.description = d;
             changed = true;
         }
+        let mut state_change = None;
         if let Some(st) = state
             && c.state != st
         {
-            c.state = st;
+            let from = std::mem::replace(&mut c.state, st);
+            state_change = Some((from, c.state.clone()));
             changed = true;
         }
-        // Like Rails, a save without changes leaves `updated_at` alone.
+        // Like Rails, a save without changes leaves `updated_at` alone (and audits nothing).
         if changed {
             c.updated_at = now_ms().max(c.updated_at);
         }
-        Ok(Json(ControllerJson::new(c, None)).into_response())
+        let json = ControllerJson::new(c, None);
+        let change = changed.then(|| Change::ControllerUpdated {
+            id: c.id,
+            description: c.description.clone(),
+            state: state_change,
+        });
+        let at = c.updated_at;
+        if let Some(change) = change {
+            record(&mut s, user, at, change);
+        }
+        Ok(Json(json).into_response())
     })())
 }
 
@@ -165,10 +183,8 @@ pub(crate) async fn destroy(
     headers: HeaderMap,
 ) -> Response {
     done((|| -> Answer {
-        authorize(&sim, &headers, Access::Write)?;
-        let mut errors = ParamErrors::default();
-        let id = errors.int("id", &id);
-        errors.finish()?;
+        let user = authorize(&sim, &headers, Access::Write)?;
+        let id = path_int("id", &id)?;
         let mut s = sim.lock();
         let c = id
             .and_then(|id| s.controllers.get(&id))
@@ -181,9 +197,14 @@ pub(crate) async fn destroy(
                 "412 Precondition Failed",
             )));
         }
+        let change = Change::ControllerDeleted {
+            id: c.id,
+            description: c.description.clone(),
+        };
         let id = c.id;
         s.controllers.remove(&id);
         s.tokens.retain(|_, t| t.controller_id != id);
+        record(&mut s, user, now_ms(), change);
         Ok(no_content())
     })())
 }

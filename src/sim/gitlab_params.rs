@@ -94,6 +94,14 @@ impl ParamErrors {
     }
 }
 
+/// One integer path parameter, checked as Grape does: `{"error":"id is invalid"}` otherwise.
+pub(crate) fn path_int(name: &str, raw: &str) -> Result<Option<i64>, Reject> {
+    let mut errors = ParamErrors::default();
+    let v = errors.int(name, raw);
+    errors.finish()?;
+    Ok(v)
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Param {
     Null,

@@ -7,10 +7,12 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use super::gitlab::{GitlabSim, RunnerType, Scoping, rails_time};
+use super::gitlab::{GitlabSim, Scoping, rails_time};
+use super::gitlab_audit::{Change, record};
 use super::gitlab_auth::{Access, authorize};
 use super::gitlab_controllers::{Answer, done};
-use super::gitlab_params::{ParamErrors, Reject, message, no_content, not_found, now_ms};
+use super::gitlab_params::{ParamErrors, Reject, message, no_content, not_found, now_ms, path_int};
+use super::gitlab_runners::{RunnerType, runner_not_found};
 
 #[derive(Serialize)]
 struct InstanceScopingJson {
@@ -50,10 +52,6 @@ fn conflict(msg: &str) -> Response {
     message(StatusCode::CONFLICT, msg)
 }
 
-fn runner_not_found() -> Response {
-    message(StatusCode::NOT_FOUND, "404 Runner Not Found")
-}
-
 pub(crate) async fn list(
     State(sim): State<GitlabSim>,
     Path(id): Path<String>,
@@ -61,9 +59,7 @@ pub(crate) async fn list(
 ) -> Response {
     done((|| -> Answer {
         authorize(&sim, &headers, Access::Read)?;
-        let mut errors = ParamErrors::default();
-        let id = errors.int("id", &id);
-        errors.finish()?;
+        let id = path_int("id", &id)?;
         let s = sim.lock();
         let c = id
             .and_then(|id| s.controllers.get(&id))
@@ -86,10 +82,8 @@ pub(crate) async fn add_instance(
     headers: HeaderMap,
 ) -> Response {
     done((|| -> Answer {
-        authorize(&sim, &headers, Access::Write)?;
-        let mut errors = ParamErrors::default();
-        let id = errors.int("id", &id);
-        errors.finish()?;
+        let user = authorize(&sim, &headers, Access::Write)?;
+        let id = path_int("id", &id)?;
         let mut s = sim.lock();
         let c = id
             .and_then(|id| s.controllers.get_mut(&id))
@@ -104,13 +98,18 @@ pub(crate) async fn add_instance(
                 "Runner controller already has runner-level scopes. Remove them before adding instance-level scope.",
             )));
         }
+        let id = c.id;
         let now = now_ms();
-        let scoping = Scoping {
-            created_at: now,
-            updated_at: now,
-        };
+        let scoping = s.new_scoping(now);
         let body = instance_json(&scoping);
-        c.instance_scope = Some(scoping);
+        let change = Change::InstanceScope {
+            added: true,
+            scoping_id: scoping.id,
+        };
+        if let Some(c) = s.controllers.get_mut(&id) {
+            c.instance_scope = Some(scoping);
+        }
+        record(&mut s, user, now, change);
         Ok((StatusCode::CREATED, Json(body)).into_response())
     })())
 }
@@ -121,15 +120,19 @@ pub(crate) async fn remove_instance(
     headers: HeaderMap,
 ) -> Response {
     done((|| -> Answer {
-        authorize(&sim, &headers, Access::Write)?;
-        let mut errors = ParamErrors::default();
-        let id = errors.int("id", &id);
-        errors.finish()?;
+        let user = authorize(&sim, &headers, Access::Write)?;
+        let id = path_int("id", &id)?;
         let mut s = sim.lock();
         let c = id
             .and_then(|id| s.controllers.get_mut(&id))
             .ok_or_else(not_found)?;
-        c.instance_scope = None;
+        if let Some(gone) = c.instance_scope.take() {
+            let change = Change::InstanceScope {
+                added: false,
+                scoping_id: gone.id,
+            };
+            record(&mut s, user, now_ms(), change);
+        }
         Ok(no_content())
     })())
 }
@@ -140,7 +143,7 @@ pub(crate) async fn add_runner(
     headers: HeaderMap,
 ) -> Response {
     done((|| -> Answer {
-        authorize(&sim, &headers, Access::Write)?;
+        let user = authorize(&sim, &headers, Access::Write)?;
         let mut errors = ParamErrors::default();
         let id = errors.int("id", &id);
         let runner_id = errors.int("runner_id", &runner_id);
@@ -150,7 +153,7 @@ pub(crate) async fn add_runner(
             .filter(|id| s.controllers.contains_key(id))
             .ok_or_else(not_found)?;
         let (runner_id, kind) = runner_id
-            .and_then(|r| s.runners.get(&r).map(|k| (r, *k)))
+            .and_then(|r| s.runners.get(&r).map(|k| (r, k.runner_type)))
             .ok_or_else(runner_not_found)?;
         if kind != RunnerType::Instance {
             return Err(Reject::from(message(
@@ -170,12 +173,17 @@ pub(crate) async fn add_runner(
             )));
         }
         let now = now_ms();
-        let scoping = Scoping {
-            created_at: now,
-            updated_at: now,
-        };
+        let scoping = s.new_scoping(now);
         let body = runner_json(runner_id, &scoping);
-        c.runner_scopes.insert(runner_id, scoping);
+        let change = Change::RunnerScope {
+            added: true,
+            scoping_id: scoping.id,
+            runner_id,
+        };
+        if let Some(c) = s.controllers.get_mut(&id) {
+            c.runner_scopes.insert(runner_id, scoping);
+        }
+        record(&mut s, user, now, change);
         Ok((StatusCode::CREATED, Json(body)).into_response())
     })())
 }
@@ -186,7 +194,7 @@ pub(crate) async fn remove_runner(
     headers: HeaderMap,
 ) -> Response {
     done((|| -> Answer {
-        authorize(&sim, &headers, Access::Write)?;
+        let user = authorize(&sim, &headers, Access::Write)?;
         let mut errors = ParamErrors::default();
         let id = errors.int("id", &id);
         let runner_id = errors.int("runner_id", &runner_id);
@@ -198,8 +206,17 @@ pub(crate) async fn remove_runner(
         let runner_id = runner_id
             .filter(|r| s.runners.contains_key(r))
             .ok_or_else(runner_not_found)?;
-        if let Some(c) = s.controllers.get_mut(&id) {
-            c.runner_scopes.remove(&runner_id);
+        let gone = s
+            .controllers
+            .get_mut(&id)
+            .and_then(|c| c.runner_scopes.remove(&runner_id));
+        if let Some(gone) = gone {
+            let change = Change::RunnerScope {
+                added: false,
+                scoping_id: gone.id,
+                runner_id,
+            };
+            record(&mut s, user, now_ms(), change);
         }
         Ok(no_content())
     })())

@@ -11,8 +11,10 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 
 use super::gitlab::{GitlabSim, GitlabState, Token, TokenJson};
+use super::gitlab_audit::{Change, TokenAction, record};
 use super::gitlab_auth::{Access, authorize};
 use super::gitlab_controllers::{Answer, done};
+use super::gitlab_identity::User;
 use super::gitlab_params::{
     ParamErrors, Params, Reject, check_description, message, no_content, not_found, now_ms,
 };
@@ -70,6 +72,27 @@ pub(crate) fn issue(
         },
     );
     (id, secret)
+}
+
+/// Issues a token by `user`, records `action` for it, and answers it with its secret.
+fn issue_recorded(
+    s: &mut GitlabState,
+    user: &'static User,
+    action: TokenAction,
+    controller_id: i64,
+    description: Option<String>,
+) -> Result<TokenJson, Reject> {
+    let now = now_ms();
+    let (token_id, secret) = issue(s, controller_id, description.clone(), now);
+    let t = s.tokens.get(&token_id).ok_or_else(token_not_found)?;
+    let json = TokenJson::new(t, Some(secret));
+    let change = Change::Token {
+        action,
+        token_id,
+        description,
+    };
+    record(s, user, now, change);
+    Ok(json)
 }
 
 fn token_not_found() -> Response {
@@ -142,7 +165,7 @@ pub(crate) async fn create(
     body: Bytes,
 ) -> Response {
     done((|| -> Answer {
-        authorize(&sim, &headers, Access::Write)?;
+        let user = authorize(&sim, &headers, Access::Write)?;
         let params = Params::parse(&headers, uri.query(), &body)?;
         let mut errors = ParamErrors::default();
         let id = errors.int("id", &id);
@@ -153,9 +176,14 @@ pub(crate) async fn create(
             .filter(|id| s.controllers.contains_key(id))
             .ok_or_else(not_found)?;
         check_description(&description)?;
-        let (tid, secret) = issue(&mut s, id, description.flatten(), now_ms());
-        let t = s.tokens.get(&tid).ok_or_else(token_not_found)?;
-        Ok((StatusCode::CREATED, Json(TokenJson::new(t, Some(secret)))).into_response())
+        let json = issue_recorded(
+            &mut s,
+            user,
+            TokenAction::Created,
+            id,
+            description.flatten(),
+        );
+        Ok((StatusCode::CREATED, Json(json?)).into_response())
     })())
 }
 
@@ -165,21 +193,25 @@ pub(crate) async fn rotate(
     headers: HeaderMap,
 ) -> Response {
     done((|| -> Answer {
-        authorize(&sim, &headers, Access::Write)?;
+        let user = authorize(&sim, &headers, Access::Write)?;
         let mut errors = ParamErrors::default();
         let id = errors.int("id", &id);
         let token_id = errors.int("token_id", &token_id);
         errors.finish()?;
         let mut s = sim.lock();
         let old_id = find_token(&s, id, token_id)?;
-        let now = now_ms();
         let old = s.tokens.get_mut(&old_id).ok_or_else(token_not_found)?;
         old.revoked = true;
-        old.updated_at = now;
+        old.updated_at = now_ms();
         let (controller_id, description) = (old.controller_id, old.description.clone());
-        let (tid, secret) = issue(&mut s, controller_id, description, now);
-        let t = s.tokens.get(&tid).ok_or_else(token_not_found)?;
-        Ok(Json(TokenJson::new(t, Some(secret))).into_response())
+        let json = issue_recorded(
+            &mut s,
+            user,
+            TokenAction::Rotated,
+            controller_id,
+            description,
+        );
+        Ok(Json(json?).into_response())
     })())
 }
 
@@ -189,7 +221,7 @@ pub(crate) async fn revoke(
     headers: HeaderMap,
 ) -> Response {
     done((|| -> Answer {
-        authorize(&sim, &headers, Access::Write)?;
+        let user = authorize(&sim, &headers, Access::Write)?;
         let mut errors = ParamErrors::default();
         let id = errors.int("id", &id);
         let token_id = errors.int("token_id", &token_id);
@@ -197,10 +229,15 @@ pub(crate) async fn revoke(
         let mut s = sim.lock();
         let tid = find_token(&s, id, token_id)?;
         let now = now_ms();
-        if let Some(t) = s.tokens.get_mut(&tid) {
-            t.revoked = true;
-            t.updated_at = now;
-        }
+        let t = s.tokens.get_mut(&tid).ok_or_else(token_not_found)?;
+        t.revoked = true;
+        t.updated_at = now;
+        let change = Change::Token {
+            action: TokenAction::Revoked,
+            token_id: tid,
+            description: t.description.clone(),
+        };
+        record(&mut s, user, now, change);
         Ok(no_content())
     })())
 }

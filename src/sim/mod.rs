@@ -3,14 +3,23 @@
 //! the integration tests and the benchmarks, and shares no code with the clients in `api/`.
 
 pub mod faults;
+mod faults_responses;
 pub mod gitlab;
+mod gitlab_about;
+mod gitlab_audit;
+mod gitlab_audit_http;
 mod gitlab_auth;
 mod gitlab_controllers;
+mod gitlab_identity;
+mod gitlab_inspect;
 mod gitlab_params;
+mod gitlab_runners;
 mod gitlab_scopes;
 mod gitlab_tokens;
 mod pagination;
 mod seed;
+mod seed_history;
+mod seed_rows;
 pub mod vehaas;
 
 use std::collections::VecDeque;
@@ -23,6 +32,7 @@ use tokio::task::JoinHandle;
 
 pub use faults::{Fault, Faults};
 pub use gitlab::GitlabSim;
+pub use gitlab_inspect::AuditRecord;
 
 /// How the simulator behaves. `Default` gives a seeded, licensed, fast simulator.
 #[derive(Debug, Clone)]
@@ -41,6 +51,10 @@ pub struct SimOptions {
     pub unlicensed: bool,
     /// Admin Mode on: tokens without the `admin_mode` scope get 403.
     pub admin_mode: bool,
+    /// What `GET /api/v4/version` says, e.g. `18.10.1-ee` (a `-ce` suffix: not enterprise).
+    pub gitlab_version: String,
+    /// Audit events in the older shape: `event_name` only inside `details`.
+    pub audit_event_name_in_details_only: bool,
 }
 
 impl Default for SimOptions {
@@ -53,6 +67,8 @@ impl Default for SimOptions {
             job_step: Duration::from_secs(1),
             unlicensed: false,
             admin_mode: false,
+            gitlab_version: "18.10.1-ee".to_string(),
+            audit_event_name_in_details_only: false,
         }
     }
 }
@@ -235,12 +251,16 @@ Other GitLab tokens the simulator knows:
   {user:<28} not an admin (403)
   {expired:<28} expired (401 invalid_token)
   {noadm:<28} admin without the admin_mode scope (403 when Admin Mode is on)
+  {expiring:<28} admin like the first one, but it expires in 5 days
 
 Inject faults while it runs:
   curl -X POST {url}/-/sim/faults -H 'Content-Type: application/json' -d '{{"delay_ms": 3000}}'
   curl -X POST {url}/-/sim/faults -H 'Content-Type: application/json' \
        -d '{{"fail_next": 3, "fault": "500", "path_prefix": "/api/v4"}}'
        (fault: "500" or any status, "html", "garbage", "429", "hang")
+  curl -X POST {url}/-/sim/faults -H 'Content-Type: application/json' \
+       -d '{{"sequence": ["429", "html", "500"]}}'
+       (one request each, in order; a 429 in a sequence says Retry-After: 1)
   curl {url}/-/sim/faults            # show what is armed
   curl -X DELETE {url}/-/sim/faults  # clear
 
@@ -251,6 +271,7 @@ Press ctrl-c to stop."#,
         user = gitlab::USER_TOKEN,
         expired = gitlab::EXPIRED_TOKEN,
         noadm = gitlab::NO_ADMIN_MODE_TOKEN,
+        expiring = gitlab::EXPIRING_TOKEN,
     )
 }
 
@@ -264,5 +285,6 @@ mod tests {
         assert!(b.contains("sim-admin-token"));
         assert!(b.contains("token_env"));
         assert!(b.contains("/-/sim/faults"));
+        assert!(b.contains("sim-expiring-token") && b.contains("\"sequence\""));
     }
 }

@@ -51,7 +51,7 @@ fn int_param(params: &Params, name: &str, default: i64, errors: &mut ParamErrors
 /// Where the request came from, to build the `Link` URLs.
 pub(crate) struct LinkBase {
     prefix: String,
-    /// The original query pairs, raw, without `page` and `per_page`.
+    /// The original query pairs, raw, without `page`, `per_page` and `cursor`.
     others: Vec<String>,
 }
 
@@ -71,7 +71,7 @@ impl LinkBase {
                     .next()
                     .map(|(k, _)| k)
                     .unwrap_or_default();
-                key != "page" && key != "per_page"
+                !matches!(key.as_str(), "page" | "per_page" | "cursor")
             })
             .map(str::to_string)
             .collect();
@@ -82,9 +82,17 @@ impl LinkBase {
     }
 
     fn href(&self, page: i64, per_page: i64) -> String {
+        self.with(&[format!("page={page}"), format!("per_page={per_page}")])
+    }
+
+    /// The URL of the next keyset page (`cursor` is already URL-safe).
+    pub(crate) fn href_cursor(&self, cursor: &str, per_page: i64) -> String {
+        self.with(&[format!("cursor={cursor}"), format!("per_page={per_page}")])
+    }
+
+    fn with(&self, extra: &[String]) -> String {
         let mut q = self.others.clone();
-        q.push(format!("page={page}"));
-        q.push(format!("per_page={per_page}"));
+        q.extend_from_slice(extra);
         format!("{}?{}", self.prefix, q.join("&"))
     }
 }
