@@ -8,6 +8,7 @@ mod fmt;
 mod header;
 mod status;
 pub mod theme;
+pub mod timeline;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
