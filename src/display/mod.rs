@@ -206,4 +206,4 @@ fn slice(text: Cow<'_, str>, end: usize) -> Cow<'_, str> {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

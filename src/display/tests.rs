@@ -142,6 +142,18 @@ fn escapes_are_dim_and_text_keeps_its_style() {
     assert_eq!(line("abcdef", base, 4).width(), 4);
 }
 
+/// Cells `xs` of row `y` as a terminal shows them: a wide character hides the cell after it.
+pub(crate) fn shown(buf: &ratatui::buffer::Buffer, y: u16, xs: std::ops::Range<u16>) -> String {
+    let mut out = String::new();
+    let mut x = xs.start;
+    while x < xs.end {
+        let sym = buf[(x, y)].symbol();
+        out.push_str(sym);
+        x += u16::try_from(width(sym).max(1)).expect("small");
+    }
+    out
+}
+
 /// Renders a table of (id, description, updated) rows with the descriptions in 16 cells.
 fn render_table(descriptions: &[&str]) -> ratatui::buffer::Buffer {
     let ids: Vec<String> = (0..descriptions.len()).map(|i| i.to_string()).collect();
@@ -182,17 +194,7 @@ fn hostile_descriptions_keep_the_next_column_in_place() {
             );
         }
     }
-    // What a terminal shows: a wide character hides the cell after it.
-    let row = |y: u16| -> String {
-        let mut out = String::new();
-        let mut x = 4;
-        while x < 20 {
-            let sym = buf[(x, y)].symbol();
-            out.push_str(sym);
-            x += u16::try_from(width(sym).max(1)).expect("small");
-        }
-        out
-    };
+    let row = |y: u16| shown(&buf, y, 4..20);
     assert_eq!(row(0), r"evil\u{202e}txt…");
     assert_eq!(row(3), r"tab\there       ");
     assert_eq!(row(5), "漢字のテスト説… ");

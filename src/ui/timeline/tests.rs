@@ -141,14 +141,7 @@ fn draw(selected: Option<&str>, zoom: Zoom, w: u16, h: u16) -> Terminal<TestBack
 
 /// Row `y` as a terminal shows it (a wide character hides the cell after it).
 fn row(buf: &Buffer, y: u16) -> String {
-    let mut out = String::new();
-    let mut x = 0;
-    while x < buf.area.width {
-        let sym = buf[(x, y)].symbol();
-        out.push_str(sym);
-        x += u16::try_from(crate::display::width(sym).max(1)).expect("small");
-    }
-    out
+    crate::display::tests::shown(buf, y, 0..buf.area.width)
 }
 
 fn rows(buf: &Buffer) -> Vec<String> {
