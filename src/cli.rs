@@ -66,9 +66,10 @@ pub enum Output {
     Json,
 }
 
-/// A duration as a user types it (`30m`, `1h30m`, `PT2H`); refused with `parse_human`'s reason.
+/// A duration as a user types it (`30m`, `1h30m`, `PT2H`) within the default booking limits;
+/// refused with the reason (negative, zero, under a minute, over a week, not a duration).
 fn human_duration(s: &str) -> Result<Duration, DurationError> {
-    duration::parse_human(s)
+    duration::Limits::default().parse(s)
 }
 
 /// A controller state on the command line.
@@ -260,7 +261,12 @@ pub enum BookingsCommand {
         #[arg(long, value_name = "REF")]
         assembly: String,
         /// How long: 30m, 1h30m, 2h, or ISO 8601 (PT1H30M).
-        #[arg(long, value_name = "DURATION", value_parser = human_duration)]
+        #[arg(
+            long,
+            value_name = "DURATION",
+            value_parser = human_duration,
+            allow_hyphen_values = true
+        )]
         duration: Duration,
         /// The GitLab the runner registers with (default: the configured GitLab URL).
         #[arg(long, value_name = "URL")]
@@ -284,7 +290,12 @@ pub enum BookingsCommand {
     Extend {
         session_id: SessionId,
         /// How much longer: 30m, 1h, PT15M.
-        #[arg(long, value_name = "DURATION", value_parser = human_duration)]
+        #[arg(
+            long,
+            value_name = "DURATION",
+            value_parser = human_duration,
+            allow_hyphen_values = true
+        )]
         by: Duration,
         #[command(flatten)]
         out: OutputArg,
@@ -369,6 +380,39 @@ mod tests {
                 assert_eq!(duration, Duration::from_secs(5400));
             }
             other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_leading_minus_reaches_the_duration_check() {
+        for (args, reason) in [
+            (
+                &["bookings", "extend", "1", "--by", "-5m"][..],
+                "a duration cannot be negative",
+            ),
+            (
+                &[
+                    "bookings",
+                    "request",
+                    "--assembly",
+                    "A",
+                    "--duration",
+                    "-1h",
+                ][..],
+                "a duration cannot be negative",
+            ),
+            (
+                &["bookings", "extend", "1", "--by", "30s"][..],
+                "use at least 1m",
+            ),
+            (
+                &["bookings", "extend", "1", "--by", "99999999999h"][..],
+                "at most 7d",
+            ),
+        ] {
+            let err = parse(args).expect_err(reason);
+            assert_eq!(err.exit_code(), 2, "{err}");
+            assert!(err.to_string().contains(reason), "{err}");
         }
     }
 }

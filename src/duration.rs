@@ -1,14 +1,17 @@
-//! Durations: parsing what users type and what veHaaS sends, formatting what veHaaS expects.
-//! Pure string <-> `std::time::Duration` conversions; no I/O, no clock, no JSON.
+//! Durations: parsing what users type and what veHaaS sends, formatting what veHaaS expects, and
+//! the bounds a booking must keep. Pure string <-> `std::time::Duration`; no I/O, no clock, no
+//! JSON. jiff reads ISO 8601 and the friendly `1h30m`; only veHaaS's own output shape and
+//! `HH:MM:SS` are written by hand here.
 
 use std::fmt;
 use std::time::Duration;
+
+use jiff::{SignedDuration, Span, SpanRelativeTo, SpanRound, Unit};
 
 const NANOS_PER_SEC: u128 = 1_000_000_000;
 const MINUTE: u128 = 60 * NANOS_PER_SEC;
 const HOUR: u128 = 60 * MINUTE;
 const DAY: u128 = 24 * HOUR;
-const WEEK: u128 = 7 * DAY;
 
 /// Why a text is not a duration, worded for the person who typed it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,6 +20,17 @@ pub enum DurationError {
     Zero(String),
     Invalid(String),
     TooLong(String),
+    Negative(String),
+    /// Under [`Limits::min`].
+    TooShort {
+        text: String,
+        min: Duration,
+    },
+    /// Over [`Limits::max`], including values too large to compute with.
+    OverLimit {
+        text: String,
+        max: Duration,
+    },
 }
 
 impl fmt::Display for DurationError {
@@ -27,11 +41,69 @@ impl fmt::Display for DurationError {
             Self::Zero(s) => write!(f, "\"{s}\" is zero: a duration must be longer than that"),
             Self::Invalid(s) => write!(f, "\"{s}\" is not a duration: {HINT}"),
             Self::TooLong(s) => write!(f, "\"{s}\" is too long a duration"),
+            Self::Negative(s) => write!(f, "\"{s}\": a duration cannot be negative"),
+            Self::TooShort { text, min } => {
+                write!(f, "\"{text}\" is too short: use at least {}", compact(*min))
+            }
+            Self::OverLimit { text, max } => {
+                write!(
+                    f,
+                    "\"{text}\" is too long: at most {} is allowed",
+                    compact(*max)
+                )
+            }
         }
     }
 }
 
 impl std::error::Error for DurationError {}
+
+/// How short and how long a booking (or an extension) may be. The defaults are what veHaaS
+/// instances are set up for; a config key may change them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub min: Duration,
+    pub max: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            min: Duration::from_secs(60),
+            max: Duration::from_secs(7 * 86_400),
+        }
+    }
+}
+
+impl Limits {
+    /// [`parse_human`], then the bounds: refuses negative, zero, too short and too long values,
+    /// each with its reason. Never panics, however large the number.
+    pub fn parse(&self, s: &str) -> Result<Duration, DurationError> {
+        let t = s.trim();
+        let over = |text: String| DurationError::OverLimit {
+            text,
+            max: self.max,
+        };
+        let (negative, d) = read_human(t).map_err(|e| match e {
+            DurationError::TooLong(text) => over(text),
+            e => e,
+        })?;
+        if d.is_zero() {
+            Err(DurationError::Zero(t.to_string()))
+        } else if negative {
+            Err(DurationError::Negative(t.to_string()))
+        } else if d < self.min {
+            Err(DurationError::TooShort {
+                text: t.to_string(),
+                min: self.min,
+            })
+        } else if d > self.max {
+            Err(over(t.to_string()))
+        } else {
+            Ok(d)
+        }
+    }
+}
 
 /// The exact shape veHaaS documents: `P{days}DT{h}H{m}M{s}.{micros:06}S`.
 pub fn format_iso(d: Duration) -> String {
@@ -52,9 +124,11 @@ pub fn parse_lenient(s: &str) -> Result<Duration, DurationError> {
         return Err(DurationError::Empty);
     }
     let invalid = || DurationError::Invalid(t.to_string());
-    let nanos = if t.starts_with(['P', 'p']) {
-        parse_iso(t)
-    } else if t.contains(':') {
+    if t.starts_with(['P', 'p']) {
+        // A leading `P` leaves no room for a sign: jiff's answer is never negative here.
+        return read_jiff(t).map(|d| d.unsigned_abs()).ok_or_else(invalid);
+    }
+    let nanos = if t.contains(':') {
         parse_clock(t)
     } else {
         parse_decimal(t, NANOS_PER_SEC)
@@ -63,22 +137,14 @@ pub fn parse_lenient(s: &str) -> Result<Duration, DurationError> {
 }
 
 /// What a user types: `10m`, `1h30m`, `1h 30m`, `2h`, `90s`, `1d`, `1.5h`, `HH:MM:SS` or ISO.
-/// Zero, empty and bare numbers (which unit?) are refused.
+/// Zero, empty, negative and bare numbers (which unit?) are refused.
 pub fn parse_human(s: &str) -> Result<Duration, DurationError> {
     let t = s.trim();
-    if t.is_empty() {
-        return Err(DurationError::Empty);
+    match read_human(t)? {
+        (_, d) if d.is_zero() => Err(DurationError::Zero(t.to_string())),
+        (true, _) => Err(DurationError::Invalid(t.to_string())),
+        (false, d) => Ok(d),
     }
-    let d = if t.starts_with(['P', 'p']) || t.contains(':') {
-        parse_lenient(t)?
-    } else {
-        let n = parse_units(t).ok_or_else(|| DurationError::Invalid(t.to_string()))?;
-        to_duration(n, t)?
-    };
-    if d.is_zero() {
-        return Err(DurationError::Zero(t.to_string()));
-    }
-    Ok(d)
 }
 
 /// Compact, for a table cell: `45s`, `12m`, `1h 05m`, `2d 3h`.
@@ -92,6 +158,43 @@ pub fn format_short(d: Duration) -> String {
         format!("{}h {:02}m", secs / 3_600, (secs % 3_600) / 60)
     } else {
         format!("{}d {}h", secs / 86_400, (secs % 86_400) / 3_600)
+    }
+}
+
+/// As jiff's friendly format writes it, largest unit days: `1m`, `1h 30m`, `7d`.
+fn compact(d: Duration) -> String {
+    SignedDuration::try_from(d)
+        .ok()
+        .and_then(|sd| Span::try_from(sd).ok())
+        .and_then(|span| {
+            span.round(SpanRound::new().largest(Unit::Day).days_are_24_hours())
+                .ok()
+        })
+        .map_or_else(|| format_short(d), |span| format!("{span:#}"))
+}
+
+/// A user's text and whether it was negative (`-5m`, `5m ago`).
+fn read_human(t: &str) -> Result<(bool, Duration), DurationError> {
+    if t.is_empty() {
+        return Err(DurationError::Empty);
+    }
+    if t.starts_with(['P', 'p']) || t.contains(':') {
+        return parse_lenient(t).map(|d| (false, d));
+    }
+    let d = read_jiff(t).ok_or_else(|| DurationError::Invalid(t.to_string()))?;
+    Ok((d.is_negative(), d.unsigned_abs()))
+}
+
+/// ISO 8601 or jiff's friendly format (designators in any case), days and weeks of 24 hours;
+/// years and months are refused because their length depends on the date.
+fn read_jiff(t: &str) -> Option<SignedDuration> {
+    let lower = t.to_ascii_lowercase();
+    match lower.parse::<Span>() {
+        Ok(span) => span.to_duration(SpanRelativeTo::days_are_24_hours()).ok(),
+        // A span holds each unit in a bounded range; hours, minutes and seconds beyond it are
+        // still read exactly as a `SignedDuration`, so a huge value is refused as too long
+        // rather than as unreadable.
+        Err(_) => lower.parse::<SignedDuration>().ok(),
     }
 }
 
@@ -126,43 +229,6 @@ fn parse_decimal(s: &str, unit: u128) -> Option<u128> {
     Some(total)
 }
 
-/// ISO 8601 `PnWnDTnHnMnS` (any component optional, fractions allowed); years and months are
-/// refused because their length is ambiguous.
-fn parse_iso(s: &str) -> Option<u128> {
-    let upper = s.to_ascii_uppercase();
-    let rest = upper.strip_prefix('P')?;
-    let (date, time) = match rest.split_once('T') {
-        Some((d, t)) => (d, Some(t)),
-        None => (rest, None),
-    };
-    let mut total = 0u128;
-    let mut any = false;
-    for (part, units) in [
-        (date, &[('W', WEEK), ('D', DAY)][..]),
-        (
-            time.unwrap_or(""),
-            &[('H', HOUR), ('M', MINUTE), ('S', NANOS_PER_SEC)][..],
-        ),
-    ] {
-        let mut rest = part;
-        let mut next_unit = 0;
-        while !rest.is_empty() {
-            let end = rest.find(|c: char| c.is_ascii_alphabetic())?;
-            let letter = rest[end..].chars().next()?;
-            let pos = units[next_unit..].iter().position(|(u, _)| *u == letter)?;
-            let unit = units[next_unit + pos].1;
-            next_unit += pos + 1;
-            total = total.checked_add(parse_decimal(&rest[..end], unit)?)?;
-            any = true;
-            rest = &rest[end + 1..];
-        }
-    }
-    if time == Some("") || !any {
-        return None;
-    }
-    Some(total)
-}
-
 /// `HH:MM:SS[.fff]`, optionally preceded by `N day(s), ` as Python prints a timedelta.
 fn parse_clock(s: &str) -> Option<u128> {
     let (days, clock) = match s.split_once(',') {
@@ -189,181 +255,6 @@ fn parse_clock(s: &str) -> Option<u128> {
     days.checked_add(h)?.checked_add(m)?.checked_add(sec)
 }
 
-/// `1h30m`, `1h 30m`, `90s`, `1.5h`, `2 hours`, `10 min`.
-fn parse_units(s: &str) -> Option<u128> {
-    let lower = s.to_ascii_lowercase();
-    let mut rest = lower.trim();
-    let mut total = 0u128;
-    let mut any = false;
-    while !rest.is_empty() {
-        let num_end = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
-            .unwrap_or(rest.len());
-        let number = &rest[..num_end];
-        rest = rest[num_end..].trim_start();
-        let unit_end = rest
-            .find(|c: char| !c.is_ascii_alphabetic())
-            .unwrap_or(rest.len());
-        let unit = match &rest[..unit_end] {
-            "d" | "day" | "days" => DAY,
-            "h" | "hr" | "hrs" | "hour" | "hours" => HOUR,
-            "m" | "min" | "mins" | "minute" | "minutes" => MINUTE,
-            "s" | "sec" | "secs" | "second" | "seconds" => NANOS_PER_SEC,
-            _ => return None,
-        };
-        total = total.checked_add(parse_decimal(number, unit)?)?;
-        any = true;
-        rest = rest[unit_end..].trim_start();
-    }
-    any.then_some(total)
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn d(secs: u64) -> Duration {
-        Duration::from_secs(secs)
-    }
-
-    #[test]
-    fn format_iso_exact_shape() {
-        let cases = [
-            (d(600), "P0DT0H10M0.000000S"),
-            (d(5400), "P0DT1H30M0.000000S"),
-            (d(26 * 3600), "P1DT2H0M0.000000S"),
-            (d(0), "P0DT0H0M0.000000S"),
-            (Duration::new(93_784, 5_000), "P1DT2H3M4.000005S"),
-            (Duration::new(1, 999_999_999), "P0DT0H0M1.999999S"),
-        ];
-        for (input, want) in cases {
-            assert_eq!(format_iso(input), want, "{input:?}");
-        }
-    }
-
-    #[test]
-    fn parse_lenient_accepts_every_server_form() {
-        let cases = [
-            ("PT10M", d(600)),
-            ("pt10m", d(600)),
-            ("P0DT0H10M0.000000S", d(600)),
-            ("P1DT2H3M4.000005S", Duration::new(93_784, 5_000)),
-            ("P1D", d(86_400)),
-            ("P1W", d(7 * 86_400)),
-            ("PT1.5H", d(5_400)),
-            ("PT0.5S", Duration::from_millis(500)),
-            ("PT4,5S", Duration::from_millis(4_500)),
-            ("600", d(600)),
-            (" 600 ", d(600)),
-            ("600.25", Duration::from_millis(600_250)),
-            ("00:10:00", d(600)),
-            ("1:30:00", d(5_400)),
-            ("26:00:00", d(26 * 3600)),
-            ("00:00:01.5", Duration::from_millis(1_500)),
-            ("1 day, 2:03:04", d(93_784)),
-            ("2 days, 0:00:00", d(2 * 86_400)),
-            ("0", d(0)),
-        ];
-        for (input, want) in cases {
-            assert_eq!(parse_lenient(input), Ok(want), "{input}");
-        }
-    }
-
-    #[test]
-    fn parse_lenient_refuses_nonsense() {
-        for input in [
-            "", "P", "PT", "P1Y", "P1M", "PT1H2X", "PT10M1H", "abc", "-5", "1:2", "1:2:3:4", "10m",
-            "P1DT", "1.2.3",
-        ] {
-            assert!(parse_lenient(input).is_err(), "{input}");
-        }
-    }
-
-    #[test]
-    fn parse_human_accepts_what_users_type() {
-        let cases = [
-            ("10m", d(600)),
-            ("1h30m", d(5_400)),
-            ("1h 30m", d(5_400)),
-            ("2h", d(7_200)),
-            ("90s", d(90)),
-            ("1d", d(86_400)),
-            ("1.5h", d(5_400)),
-            ("2 hours", d(7_200)),
-            ("10 min", d(600)),
-            ("1H30M", d(5_400)),
-            ("PT1H30M", d(5_400)),
-            ("P0DT0H10M0.000000S", d(600)),
-            ("01:30:00", d(5_400)),
-        ];
-        for (input, want) in cases {
-            assert_eq!(parse_human(input), Ok(want), "{input}");
-        }
-    }
-
-    #[test]
-    fn parse_human_refuses_with_plain_reasons() {
-        let cases = [
-            (
-                "1x",
-                "\"1x\" is not a duration: use 10m, 1h30m, 2h or an ISO 8601 duration like PT1H30M",
-            ),
-            (
-                "",
-                "no duration given: use 10m, 1h30m, 2h or an ISO 8601 duration like PT1H30M",
-            ),
-            (
-                "   ",
-                "no duration given: use 10m, 1h30m, 2h or an ISO 8601 duration like PT1H30M",
-            ),
-            ("0m", "\"0m\" is zero: a duration must be longer than that"),
-            (
-                "PT0S",
-                "\"PT0S\" is zero: a duration must be longer than that",
-            ),
-            (
-                "10",
-                "\"10\" is not a duration: use 10m, 1h30m, 2h or an ISO 8601 duration like PT1H30M",
-            ),
-            (
-                "h",
-                "\"h\" is not a duration: use 10m, 1h30m, 2h or an ISO 8601 duration like PT1H30M",
-            ),
-            (
-                "-1h",
-                "\"-1h\" is not a duration: use 10m, 1h30m, 2h or an ISO 8601 duration like PT1H30M",
-            ),
-        ];
-        for (input, want) in cases {
-            let err = parse_human(input).expect_err(input);
-            assert_eq!(err.to_string(), want, "{input}");
-        }
-        assert!(matches!(
-            parse_human("99999999999999999999999d"),
-            Err(DurationError::TooLong(_) | DurationError::Invalid(_))
-        ));
-    }
-
-    #[test]
-    fn format_short_for_cells() {
-        let cases = [
-            (d(0), "0s"),
-            (d(45), "45s"),
-            (d(60), "1m"),
-            (d(12 * 60 + 30), "12m"),
-            (d(3_900), "1h 05m"),
-            (d(2 * 86_400 + 3 * 3_600 + 59), "2d 3h"),
-        ];
-        for (input, want) in cases {
-            assert_eq!(format_short(input), want, "{input:?}");
-        }
-    }
-
-    #[test]
-    fn iso_round_trips() {
-        for secs in [1, 59, 600, 5_400, 93_784, 1_000_000] {
-            let dur = Duration::new(secs, 123_000);
-            assert_eq!(parse_lenient(&format_iso(dur)), Ok(dur));
-        }
-    }
-}
+#[path = "duration_tests.rs"]
+mod tests;

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod dirs;
+pub mod display;
 pub mod domain;
 pub mod duration;
 pub mod effect;

@@ -1,12 +1,14 @@
 //! What the scripting verbs print: JSON shapes of the domain types and aligned tables. One JSON
 //! document or one table per call, on stdout; a closed pipe is not an error.
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use serde_json::Value;
 
 use super::EXIT_API;
 use crate::cli::Output;
+use crate::display;
 use crate::domain::{ControllerToken, Job, RunnerController, Scopes, Session};
 pub use crate::json::{controller_json, job_json, scopes_json, session_json, token_json};
 
@@ -106,32 +108,36 @@ pub fn session_row(s: &Session) -> Vec<String> {
     ]
 }
 
-/// Prints rows as aligned columns.
+/// Prints rows as aligned columns. Every cell is escaped (a server's `\e[31m`, U+202E or
+/// newline cannot reach the terminal or split a row) and padded by display width, so CJK and
+/// emoji keep the columns in line. JSON output never comes through here: it keeps raw values.
 pub fn print_table(
     out: &mut impl Write,
     header: &[&str],
     rows: &[Vec<String>],
 ) -> std::io::Result<()> {
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-    for r in rows {
+    let escaped: Vec<Vec<Cow<'_, str>>> = std::iter::once(header.to_vec())
+        .chain(rows.iter().map(|r| r.iter().map(String::as_str).collect()))
+        .map(|r| r.into_iter().map(display::escape).collect())
+        .collect();
+    let mut widths: Vec<usize> = Vec::new();
+    for r in &escaped {
+        widths.resize(widths.len().max(r.len()), 0);
         for (w, cell) in widths.iter_mut().zip(r) {
-            *w = (*w).max(cell.chars().count());
+            *w = (*w).max(display::width(cell));
         }
     }
-    let line = |cells: Vec<&str>| {
-        let mut s = String::new();
-        for (i, (c, w)) in cells.iter().zip(&widths).enumerate() {
-            if i + 1 == cells.len() {
-                s.push_str(c);
+    for r in &escaped {
+        let mut line = String::new();
+        for (i, cell) in r.iter().enumerate() {
+            if i + 1 == r.len() {
+                line.push_str(cell);
             } else {
-                s.push_str(&format!("{c:<w$}  "));
+                line.push_str(&display::pad(cell, widths[i]));
+                line.push_str("  ");
             }
         }
-        s.trim_end().to_string()
-    };
-    writeln!(out, "{}", line(header.to_vec()))?;
-    for r in rows {
-        writeln!(out, "{}", line(r.iter().map(String::as_str).collect()))?;
+        writeln!(out, "{}", line.trim_end())?;
     }
     Ok(())
 }
@@ -235,5 +241,47 @@ mod tests {
             .expect("write");
         let v: Value = serde_json::from_slice(&out).expect("json");
         assert_eq!(v, json!({"ok": true}));
+    }
+
+    fn table(header: &[&str], rows: &[&[&str]]) -> String {
+        let rows: Vec<Vec<String>> = rows
+            .iter()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect();
+        let mut out = Vec::new();
+        print_table(&mut out, header, &rows).expect("write");
+        String::from_utf8(out).expect("utf-8")
+    }
+
+    #[test]
+    fn cells_are_escaped_and_padded_by_display_width() {
+        let got = table(
+            &["ID", "DESCRIPTION", "UPDATED"],
+            &[
+                &["1", "漢字", "t1"],
+                &["2", "🚀 go", "t2"],
+                &["3", "\x1b[31mred\nline\u{202e}", "t3"],
+                &["4", "tab\there", "t4"],
+            ],
+        );
+        assert_eq!(
+            got,
+            "ID  DESCRIPTION                  UPDATED\n\
+             1   漢字                         t1\n\
+             2   🚀 go                        t2\n\
+             3   \\u{1b}[31mred\\nline\\u{202e}  t3\n\
+             4   tab\\there                    t4\n"
+        );
+        let unsafe_char = |c: char| c != '\n' && display::needs_escape(c);
+        assert!(!got.contains(unsafe_char), "{got:?}");
+        assert_eq!(got.lines().count(), 5);
+    }
+
+    #[test]
+    fn a_short_row_and_an_unsafe_last_cell_are_fine() {
+        assert_eq!(
+            table(&["A", "B"], &[&["x"], &["y", "\u{200b}z\r"]]),
+            "A  B\nx\ny  \\u{200b}z\\r\n"
+        );
     }
 }

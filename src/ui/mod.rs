@@ -11,6 +11,7 @@ mod header;
 pub mod preview;
 mod status;
 pub mod theme;
+pub mod timeline;
 pub mod words;
 
 use ratatui::Frame;
