@@ -66,6 +66,17 @@ impl GitLab {
         &self.base_url
     }
 
+    /// Told before each retry of a read ("retrying in 2 s (429)").
+    pub fn with_retry_observer(mut self, observer: super::RetryObserver) -> Self {
+        self.http.set_retry_observer(observer);
+        self
+    }
+
+    /// What makes this connection readable by others (a red INSECURE badge), if anything.
+    pub fn insecurity(&self) -> Option<super::Insecurity> {
+        self.http.insecurity()
+    }
+
     pub(super) fn url(&self, segments: &[&str]) -> Result<Url, ApiError> {
         let mut url = self.api.clone();
         url.path_segments_mut()

@@ -92,6 +92,17 @@ impl Vehaas {
         &self.base
     }
 
+    /// Told before each retry of a read ("retrying in 2 s (429)").
+    pub fn with_retry_observer(mut self, observer: super::RetryObserver) -> Self {
+        self.http.set_retry_observer(observer);
+        self
+    }
+
+    /// What makes this connection readable by others (a red INSECURE badge), if anything.
+    pub fn insecurity(&self) -> Option<super::Insecurity> {
+        self.http.insecurity()
+    }
+
     pub fn paths(&self) -> &VehaasPaths {
         &self.paths
     }
