@@ -9,16 +9,8 @@ use std::process::Command;
 
 use common::tls::{Ca, Forwarder, Proxy};
 use common::{GITLAB_TOKEN_ENV, TestEnv, run};
+use runnerdeck::headless::doctor::PROXY_VARS;
 use serde_json::Value;
-
-const PROXY_VARS: &[&str] = &[
-    "HTTPS_PROXY",
-    "https_proxy",
-    "HTTP_PROXY",
-    "http_proxy",
-    "ALL_PROXY",
-    "all_proxy",
-];
 
 /// The simulator behind TLS (a certificate for gitlab.test) and a proxy that knows the name.
 struct Corp {
@@ -51,7 +43,7 @@ impl Corp {
         std::fs::write(&self.env.config, text).expect("write config");
     }
 
-    /// `runnerdeck ARGS` with `var` (and its lowercase twin) pointing at the proxy.
+    /// `runnerdeck ARGS` with `var` (and its lowercase twin) the only proxy variable set.
     fn command(&self, var: &str, args: &[&str]) -> Command {
         let mut cmd = self.env.command(args);
         for v in PROXY_VARS {
@@ -83,6 +75,14 @@ fn doctor_line<'a>(stdout: &'a str, check: &str) -> &'a str {
 fn https_goes_through_the_proxy_with_connect_and_the_runs_ca() {
     let c = corp();
     let url = format!("https://gitlab.test:{}", c.fwd.port);
+    c.config(&url, "");
+    let (code, stdout, stderr) = c.run(c.command("HTTPS_PROXY", &["rc", "list", "-o", "json"]));
+    assert_eq!(code, 1, "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("the certificate of gitlab.test is signed by an authority this machine does not trust: set ca_cert = "),
+        "{stderr}"
+    );
+
     c.config(&url, &format!("ca_cert = \"{}\"", c.ca.display()));
     let (code, stdout, stderr) = c.run(c.command("HTTPS_PROXY", &["rc", "list", "-o", "json"]));
     assert_eq!(code, 0, "{stderr}");

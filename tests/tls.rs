@@ -66,6 +66,29 @@ impl Served {
     }
 }
 
+impl Served {
+    /// `[gitlab]` at https://localhost with `extra`.
+    fn localhost(&self, extra: &str) -> GitLab {
+        self.gitlab("gitlab", &self.url("localhost"), extra)
+            .expect("client")
+    }
+
+    /// `ca_cert = "..."` naming the run's CA, written to a file.
+    fn ca_line(&self) -> String {
+        let path = self.ca.write(self.dir.path(), "ca");
+        format!("ca_cert = \"{}\"", path.display())
+    }
+}
+
+/// `client_cert` and `client_key` lines.
+fn client_keys(cert: &std::path::Path, key: &std::path::Path) -> String {
+    format!(
+        "client_cert = \"{}\"\nclient_key = \"{}\"",
+        cert.display(),
+        key.display()
+    )
+}
+
 fn token(sim: &Simulator) -> SecretString {
     SecretString::from(sim.gitlab_token().to_string())
 }
@@ -83,11 +106,7 @@ fn tls_error(r: Result<impl std::fmt::Debug, ApiError>, sim: &Simulator) -> Stri
 #[tokio::test]
 async fn one_ca_cert_line_is_all_it_takes() {
     let s = served(&["localhost"], None).await;
-    let ca = s.ca.write(s.dir.path(), "corp-ca");
-    let extra = format!("ca_cert = \"{}\"", ca.display());
-    let gl = s
-        .gitlab("gitlab", &s.url("localhost"), &extra)
-        .expect("client");
+    let gl = s.localhost(&s.ca_line());
     assert_eq!(gl.insecurity(), None);
     let rows = gl.list_controllers().await.expect("over TLS");
     assert_eq!(rows.len(), s.sim.gitlab().controller_ids().len());
@@ -143,10 +162,7 @@ async fn vehaas_names_its_own_table() {
 async fn expired_and_misnamed_certificates_read_plainly() {
     let ca = Ca::new("runnerdeck test CA");
     let s = served_with(ca.expired_server(&["localhost"]), ca, None).await;
-    let extra = format!("ca_cert = \"{}\"", s.ca.write(s.dir.path(), "ca").display());
-    let gl = s
-        .gitlab("gitlab", &s.url("localhost"), &extra)
-        .expect("client");
+    let gl = s.localhost(&s.ca_line());
     let message = tls_error(gl.list_controllers().await, &s.sim);
     assert!(
         message.starts_with("the certificate of localhost has expired"),
@@ -154,9 +170,8 @@ async fn expired_and_misnamed_certificates_read_plainly() {
     );
 
     let s = served(&["localhost"], None).await;
-    let extra = format!("ca_cert = \"{}\"", s.ca.write(s.dir.path(), "ca").display());
     let gl = s
-        .gitlab("gitlab", &s.url("127.0.0.1"), &extra)
+        .gitlab("gitlab", &s.url("127.0.0.1"), &s.ca_line())
         .expect("client");
     let message = tls_error(gl.list_controllers().await, &s.sim);
     assert_eq!(
@@ -169,68 +184,42 @@ async fn expired_and_misnamed_certificates_read_plainly() {
 async fn mutual_tls_works_with_client_cert_and_key_and_fails_plainly_without() {
     let clients = Ca::new("client CA");
     let s = served(&["localhost"], Some(&clients)).await;
-    let ca = format!("ca_cert = \"{}\"", s.ca.write(s.dir.path(), "ca").display());
+    let ca = s.ca_line();
     let (cert, key) = clients.client("admin").write(s.dir.path(), "admin");
-    let with = format!(
-        "{ca}\nclient_cert = \"{}\"\nclient_key = \"{}\"",
-        cert.display(),
-        key.display()
-    );
-    let gl = s
-        .gitlab("gitlab", &s.url("localhost"), &with)
-        .expect("client");
+    let gl = s.localhost(&format!("{ca}\n{}", client_keys(&cert, &key)));
     assert!(gl.list_controllers().await.is_ok(), "with a client cert");
 
-    let gl = s
-        .gitlab("gitlab", &s.url("localhost"), &ca)
-        .expect("client");
-    let message = tls_error(gl.list_controllers().await, &s.sim);
+    let message = tls_error(s.localhost(&ca).list_controllers().await, &s.sim);
     assert_eq!(
         message,
         "localhost asks for a client certificate (mutual TLS): set client_cert and client_key in [gitlab] (PEM files)"
     );
 
-    let (cert, key) = Ca::new("stranger")
-        .client("admin")
-        .write(s.dir.path(), "stranger");
-    let wrong = format!(
-        "{ca}\nclient_cert = \"{}\"\nclient_key = \"{}\"",
-        cert.display(),
-        key.display()
-    );
-    let gl = s
-        .gitlab("gitlab", &s.url("localhost"), &wrong)
-        .expect("client");
+    let stranger = Ca::new("stranger").client("admin");
+    let (cert, key) = stranger.write(s.dir.path(), "stranger");
+    let gl = s.localhost(&format!("{ca}\n{}", client_keys(&cert, &key)));
     let message = tls_error(gl.list_controllers().await, &s.sim);
-    assert!(
-        message.starts_with(&format!(
-            "localhost refused the client certificate {}",
-            cert.display()
-        )),
-        "{message}"
+    let want = format!(
+        "localhost refused the client certificate {}",
+        cert.display()
     );
+    assert!(message.starts_with(&want), "{message}");
 
-    let broken = format!(
-        "{ca}\nclient_cert = \"{}\"\nclient_key = \"{}\"",
-        key.display(),
-        key.display()
-    );
+    let broken = format!("{ca}\n{}", client_keys(&key, &key));
     let e = s
         .gitlab("gitlab", &s.url("localhost"), &broken)
         .expect_err("not a certificate");
+    let text = e.to_string();
     assert!(
-        e.to_string()
-            .contains("in [gitlab] are not a PEM certificate"),
-        "{e}"
+        text.contains("in [gitlab] are not a PEM certificate"),
+        "{text}"
     );
 }
 
 #[tokio::test]
 async fn insecure_skip_verify_connects_and_says_so() {
     let s = served(&["localhost"], None).await;
-    let gl = s
-        .gitlab("gitlab", &s.url("localhost"), "insecure_skip_verify = true")
-        .expect("client");
+    let gl = s.localhost("insecure_skip_verify = true");
     assert_eq!(gl.insecurity(), Some(Insecurity::SkipVerify));
     assert!(gl.list_controllers().await.is_ok());
 }

@@ -85,7 +85,6 @@ impl TokenSource {
         if trimmed.is_empty() {
             return Err(err("the token is empty".into()));
         }
-        let stderr = stderr.map(|s| s.replace(trimmed, "***"));
         Ok(Resolved {
             secret: SecretString::from(trimmed.to_string()),
             stderr,
@@ -106,7 +105,15 @@ fn run_command(cmd: &str) -> Result<(Zeroizing<String>, Option<String>), String>
         .output()
         .map_err(|e| format!("cannot run token_command: {e}"))?;
     let stdout = Zeroizing::new(out.stdout);
-    let said = stderr_excerpt(&out.stderr);
+    // Whatever it printed as the token stays out of the message, even when it failed; masked
+    // before cutting, so no piece of it is left.
+    let printed = String::from_utf8_lossy(&stdout);
+    let printed = printed.trim();
+    let mut err = String::from_utf8_lossy(&out.stderr).into_owned();
+    if printed.len() >= 4 {
+        err = err.replace(printed, "***");
+    }
+    let said = stderr_excerpt(&err);
     if !out.status.success() {
         let said = said
             .map(|s| format!(":\n  {}", s.replace('\n', "\n  ")))
@@ -120,8 +127,7 @@ fn run_command(cmd: &str) -> Result<(Zeroizing<String>, Option<String>), String>
 
 /// The last few non-empty lines of a command's stderr, at most ~300 characters; `None` when
 /// it said nothing.
-fn stderr_excerpt(bytes: &[u8]) -> Option<String> {
-    let text = String::from_utf8_lossy(bytes);
+fn stderr_excerpt(text: &str) -> Option<String> {
     let lines: Vec<&str> = text
         .lines()
         .map(str::trim_end)
@@ -209,12 +215,12 @@ mod tests {
     #[test]
     fn a_failing_command_says_what_it_printed_on_stderr_in_short() {
         let src = TokenSource::Command(
-            "echo glpat-LEAKED; for i in 1 2 3 4 5 6 7; do echo \"line $i\" >&2; done; exit 3"
+            "echo glpat-LEAKED; for i in 1 2 3 4 5 6 glpat-LEAKED; do echo \"line $i\" >&2; done; exit 3"
                 .into(),
         );
         let msg = src.resolve("GitLab").expect_err("fails").to_string();
         assert!(msg.contains("token_command failed"), "{msg}");
-        assert!(msg.contains("line 7"), "{msg}");
+        assert!(msg.contains("line 6\n  line ***"), "{msg}");
         assert!(!msg.contains("line 2"), "only the last lines: {msg}");
         assert!(!msg.contains("glpat-LEAKED"), "stdout never shows: {msg}");
 

@@ -17,7 +17,7 @@ use crate::setup::{self, Setup, SetupError};
 
 /// The proxy variables reqwest honours; only their names are ever shown (values may hold
 /// credentials).
-const PROXY_VARS: &[&str] = &[
+pub const PROXY_VARS: &[&str] = &[
     "HTTPS_PROXY",
     "https_proxy",
     "HTTP_PROXY",
