@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use secrecy::SecretString;
 
-use crate::api::{ApiError, GitLab, HttpOptions, Vehaas, VehaasPaths};
+use crate::api::{ApiError, GitLab, Vehaas, VehaasPaths};
 use crate::cli::Cli;
 use crate::config::{self, Config, ConfigError};
 use crate::domain::Deprecation;
@@ -43,7 +43,7 @@ pub async fn setup(cli: &Cli) -> Result<(Setup, Vec<String>), SetupError> {
         let sim = Simulator::start(SimOptions::default())
             .await
             .map_err(SetupError::Simulator)?;
-        let opts = HttpOptions::default();
+        let opts = config::HttpConfig::default().options();
         let url = sim.url();
         let gitlab = GitLab::new(
             &url,
@@ -112,17 +112,17 @@ pub fn for_context(
 ) -> Result<(Setup, Vec<String>), SetupError> {
     let (tx, notices) = tokio::sync::mpsc::unbounded_channel();
     let ctx = cfg.context(Some(name)).map_err(SetupError::Context)?;
-    let opts = cfg.http.options();
-    let token = ctx.gitlab.token.resolve("GitLab")?;
+    let opts = cfg.http.options_for(&ctx.gitlab.tls);
+    let token = ctx.gitlab.token.resolve("GitLab")?.logged();
     let gitlab = GitLab::new(&ctx.gitlab.url, token, &opts)?.with_notices(tx.clone());
     let vehaas = match &ctx.vehaas {
         Some(v) => {
-            let token = v.token.resolve("veHaaS")?;
+            let token = v.token.resolve("veHaaS")?.logged();
             Some(Vehaas::new(
                 &v.url,
                 token,
                 v.paths.clone(),
-                &opts,
+                &cfg.http.options_for(&v.tls),
                 Some(tx),
             )?)
         }

@@ -318,9 +318,10 @@ fn a_failed_refresh_keeps_the_rows() {
         },
         "the background scopes request",
     );
+    // A read is retried 3 times: all 4 attempts fail.
     env.sim
         .faults()
-        .fail_next_matching(LIST_PATH, 1, Fault::Status(500));
+        .fail_next_matching(LIST_PATH, 4, Fault::Status(500));
     tui.send(CTRL_R);
     let screen = tui.wait_text("refresh failed");
     let screen = if screen.contains("500") {

@@ -69,6 +69,23 @@ pub enum ApiError {
     Config {
         message: String,
     },
+    /// TLS failed (untrusted, expired or misnamed certificate, client certificate missing or
+    /// refused); `message` is the whole sentence, with the fix.
+    Tls {
+        host: String,
+        message: String,
+    },
+    /// The answer was larger than `[http] max_body_mib`; it was not read further.
+    TooLarge {
+        status: u16,
+        limit_mib: u64,
+    },
+    /// A redirect that was not followed: it leads to another server, and the token would go
+    /// along. `location` has no query (it may hold anything).
+    Redirect {
+        status: u16,
+        location: String,
+    },
 }
 
 impl ApiError {
@@ -78,7 +95,9 @@ impl ApiError {
     pub fn outcome_unknown(&self) -> bool {
         match self {
             Self::Timeout { .. } | Self::Decode { .. } | Self::Interrupted { .. } => true,
-            Self::NotJson { status, .. } => *status < 300 || *status >= 500,
+            Self::NotJson { status, .. } | Self::TooLarge { status, .. } => {
+                *status < 300 || *status >= 500
+            }
             other => other.status().is_some_and(|s| s >= 500),
         }
     }
@@ -107,12 +126,15 @@ impl ApiError {
             Self::RateLimited { .. } => Some(429),
             Self::Server { status, .. }
             | Self::NotJson { status, .. }
-            | Self::Http { status, .. } => Some(*status),
+            | Self::Http { status, .. }
+            | Self::TooLarge { status, .. }
+            | Self::Redirect { status, .. } => Some(*status),
             Self::Decode { .. }
             | Self::Timeout { .. }
             | Self::Connect { .. }
             | Self::Interrupted { .. }
-            | Self::Config { .. } => None,
+            | Self::Config { .. }
+            | Self::Tls { .. } => None,
         }
     }
 }
@@ -208,7 +230,15 @@ impl fmt::Display for ApiError {
             Self::Http { status, message } => {
                 write!(f, "{status} {}{}", reason(*status), colon(*status, message))
             }
-            Self::Config { message } => f.write_str(message),
+            Self::Config { message } | Self::Tls { message, .. } => f.write_str(message),
+            Self::TooLarge { limit_mib, .. } => write!(
+                f,
+                "the server's answer is larger than {limit_mib} MiB, so it was not read: raise max_body_mib in [http] if that is expected"
+            ),
+            Self::Redirect { status, location } => write!(
+                f,
+                "the server answered {status} with a redirect to {location}: runnerdeck follows redirects only within the same server, so that the token goes nowhere else; if the server moved, put its new address in the url of the config"
+            ),
         }
     }
 }
@@ -256,7 +286,26 @@ pub(crate) fn from_response(
             message,
         },
         500..=599 => ApiError::Server { status, message },
+        300..=399 => match header_str(headers, "location") {
+            Some(to) => ApiError::Redirect {
+                status,
+                location: redirect_target(&to),
+            },
+            None => ApiError::Http { status, message },
+        },
         _ => ApiError::Http { status, message },
+    }
+}
+
+/// A `Location` to show: no query or fragment, no credentials, one short line.
+fn redirect_target(location: &str) -> String {
+    match reqwest::Url::parse(location.trim()) {
+        Ok(mut url) => {
+            url.set_query(None);
+            url.set_fragment(None);
+            sanitize(&super::http::redact_userinfo(url.as_str()))
+        }
+        Err(_) => sanitize(location.split(['?', '#']).next().unwrap_or_default()),
     }
 }
 

@@ -67,6 +67,16 @@ impl GitLab {
         &self.base_url
     }
 
+    /// Told before each retry of a read ("retrying in 2 s (429)"), also once shared.
+    pub fn set_retry_observer(&self, observer: super::RetryObserver) {
+        self.http.set_retry_observer(observer);
+    }
+
+    /// What makes this connection readable by others (a red INSECURE badge), if anything.
+    pub fn insecurity(&self) -> Option<super::Insecurity> {
+        self.http.insecurity()
+    }
+
     pub(super) fn url(&self, segments: &[&str]) -> Result<Url, ApiError> {
         let mut url = self.api.clone();
         url.path_segments_mut()

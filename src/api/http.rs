@@ -1,11 +1,11 @@
-//! The HTTP plumbing both clients share: building the reqwest client (TLS provider, timeouts,
-//! proxies), sending one request with the token, mapping transport failures to `ApiError`, and
-//! surfacing deprecation headers. Knows no endpoint; never logs or shows a token; never retries.
+//! The HTTP plumbing both clients share: building the reqwest client (TLS, timeouts, proxies,
+//! redirects that stay on the server), sending a request with the token (reads retried, bodies
+//! capped) and surfacing deprecation headers. Knows no endpoint; never logs or shows a token.
 
 use std::collections::HashSet;
 use std::net::IpAddr;
 use std::sync::{Mutex, Once};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::{Method, Url};
@@ -14,14 +14,22 @@ use serde::de::DeserializeOwned;
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::error::{self, Api, ApiError};
-use super::pagination;
-use super::time;
+use super::retry::{self, RetryNotice, RetryObserver, RetryPolicy};
+use super::tls::{self, Insecurity, TlsOptions};
+use super::{failure, pagination, time};
 use crate::domain::Deprecation;
 
+/// How one client talks to its server. `Default` is one attempt per call and no TLS extras;
+/// the program's settings come from the config (`HttpConfig::options_for`), which retries reads.
 #[derive(Debug, Clone)]
 pub struct HttpOptions {
     pub connect_timeout: Duration,
+    /// Per attempt.
     pub request_timeout: Duration,
+    /// A larger answer is `ApiError::TooLarge`.
+    pub max_body_bytes: u64,
+    pub retry: RetryPolicy,
+    pub tls: TlsOptions,
 }
 
 impl Default for HttpOptions {
@@ -29,6 +37,9 @@ impl Default for HttpOptions {
         Self {
             connect_timeout: Duration::from_secs(5),
             request_timeout: Duration::from_secs(20),
+            max_body_bytes: 32 * 1024 * 1024,
+            retry: RetryPolicy::none(),
+            tls: TlsOptions::default(),
         }
     }
 }
@@ -135,6 +146,12 @@ pub(crate) struct Transport {
     api: Api,
     notices: Option<UnboundedSender<Deprecation>>,
     notified: Mutex<HashSet<String>>,
+    retry: RetryPolicy,
+    /// Told before each retry; set after the client is shared, so behind a lock (read rarely).
+    observer: std::sync::Mutex<Option<RetryObserver>>,
+    max_body_bytes: u64,
+    tls: TlsOptions,
+    insecurity: Option<Insecurity>,
 }
 
 impl Transport {
@@ -148,18 +165,23 @@ impl Transport {
     ) -> Result<Self, ApiError> {
         install_crypto_provider();
         // Fail now, not on the first request, when the token cannot go in a header.
-        HeaderValue::from_str(token.expose_secret()).map_err(|_| ApiError::Config {
-            message: "the token contains characters that cannot be sent in an HTTP header".into(),
-        })?;
+        token_value(&token)?;
+        tls::check_plain_http(base, &opts.tls, api)?;
         let mut builder = reqwest::Client::builder()
             .user_agent(concat!("runnerdeck/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(opts.connect_timeout)
-            .timeout(opts.request_timeout);
+            .timeout(opts.request_timeout)
+            .redirect(same_server_only());
         if is_loopback(base) {
             builder = builder.no_proxy();
         }
+        builder = tls::configure(builder, &opts.tls, api)?;
         let client = builder.build().map_err(|e| ApiError::Config {
-            message: format!("cannot set up the HTTP client: {}", innermost(&e)),
+            message: format!(
+                "cannot set up the HTTP client for [{}]: {}",
+                opts.tls.table(api),
+                failure::innermost(&e)
+            ),
         })?;
         Ok(Self {
             client,
@@ -168,6 +190,11 @@ impl Transport {
             api,
             notices,
             notified: Mutex::new(HashSet::new()),
+            retry: opts.retry.clone(),
+            observer: std::sync::Mutex::new(None),
+            max_body_bytes: opts.max_body_bytes,
+            tls: opts.tls.clone(),
+            insecurity: tls::insecurity(base, &opts.tls),
         })
     }
 
@@ -175,7 +202,17 @@ impl Transport {
         self.notices = notices;
     }
 
-    /// Send one request and read the whole answer. `endpoint` names it for deprecation notices
+    pub fn set_retry_observer(&self, observer: RetryObserver) {
+        *self.observer.lock().unwrap_or_else(|e| e.into_inner()) = Some(observer);
+    }
+
+    /// What makes this connection readable by others, if anything.
+    pub fn insecurity(&self) -> Option<Insecurity> {
+        self.insecurity
+    }
+
+    /// Send one request and read the whole answer; a GET is asked again on overload or network
+    /// trouble (see `retry`), anything else goes exactly once. `endpoint` names it for notices
     /// (`POST /api/v2.0/jobs`). Only transport failures are errors here; statuses are the
     /// caller's to judge.
     pub async fn send(
@@ -186,16 +223,67 @@ impl Transport {
         body: Option<&serde_json::Value>,
         extra: &[(&'static str, String)],
     ) -> Result<Reply, ApiError> {
-        let mut token =
-            HeaderValue::from_str(self.token.expose_secret()).map_err(|_| ApiError::Config {
-                message: "the token contains characters that cannot be sent in an HTTP header"
-                    .into(),
-            })?;
-        token.set_sensitive(true);
+        let started = Instant::now();
+        let mut done = 0;
+        loop {
+            let outcome = self
+                .send_once(method.clone(), &url, endpoint, body, extra)
+                .await;
+            if method != Method::GET {
+                return outcome;
+            }
+            let (status, error) = match &outcome {
+                Ok(r) => (Some(r.status), None),
+                Err(e) => (None, Some(e)),
+            };
+            let Some(reason) = retry::reason(status, error) else {
+                return outcome;
+            };
+            let server = outcome
+                .as_ref()
+                .ok()
+                .and_then(|r| retry::server_wait(&r.headers, jiff::Timestamp::now()));
+            let next = retry::next_wait(
+                &self.retry,
+                done,
+                started.elapsed(),
+                server,
+                retry::jitter(),
+            );
+            let Some(wait) = next else {
+                return outcome;
+            };
+            done += 1;
+            tracing::info!("{endpoint}: retry {done} in {wait:?} ({reason})");
+            let observer = self
+                .observer
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .clone();
+            if let Some(observe) = observer {
+                observe(RetryNotice {
+                    endpoint: endpoint.to_string(),
+                    attempt: done,
+                    wait,
+                    reason,
+                });
+            }
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    async fn send_once(
+        &self,
+        method: Method,
+        url: &Url,
+        endpoint: &str,
+        body: Option<&serde_json::Value>,
+        extra: &[(&'static str, String)],
+    ) -> Result<Reply, ApiError> {
         let mut req = self
             .client
             .request(method, url.clone())
-            .header(self.token_header, token)
+            .header(self.token_header, token_value(&self.token)?)
             .header(reqwest::header::ACCEPT, "application/json");
         for (name, value) in extra {
             req = req.header(*name, value.as_str());
@@ -203,15 +291,29 @@ impl Transport {
         if let Some(b) = body {
             req = req.json(b);
         }
-        let resp = req.send().await.map_err(|e| transport_error(&e, &url))?;
+        let failed = |e: reqwest::Error| failure::transport_error(&e, url, &self.tls, self.api);
+        let mut resp = req.send().await.map_err(failed)?;
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
-        let body = resp
-            .bytes()
-            .await
-            .map_err(|e| transport_error(&e, &url))?
-            .to_vec();
         self.notice(endpoint, &headers);
+        let too_large = || ApiError::TooLarge {
+            status,
+            limit_mib: self.max_body_bytes.div_ceil(1024 * 1024),
+        };
+        // Read as it comes, so a huge answer costs at most the limit in memory.
+        if resp
+            .content_length()
+            .is_some_and(|n| n > self.max_body_bytes)
+        {
+            return Err(too_large());
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = resp.chunk().await.map_err(failed)? {
+            if (body.len() + chunk.len()) as u64 > self.max_body_bytes {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
         Ok(Reply {
             status,
             headers,
@@ -259,6 +361,34 @@ impl Transport {
     }
 }
 
+/// The token as a header value reqwest keeps out of its debug output.
+fn token_value(token: &SecretString) -> Result<HeaderValue, ApiError> {
+    let mut v = HeaderValue::from_str(token.expose_secret()).map_err(|_| ApiError::Config {
+        message: "the token contains characters that cannot be sent in an HTTP header".into(),
+    })?;
+    v.set_sensitive(true);
+    Ok(v)
+}
+
+/// Follow a redirect only to the same scheme, host and port: the token header is our own
+/// (`PRIVATE-TOKEN`), which reqwest would carry to any host. Anything else comes back as the
+/// 3xx answer itself (`ApiError::Redirect`).
+fn same_server_only() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let same = attempt
+            .previous()
+            .first()
+            .is_some_and(|first| first.origin() == attempt.url().origin());
+        if attempt.previous().len() > 10 {
+            attempt.error("more than 10 redirects")
+        } else if same {
+            attempt.follow()
+        } else {
+            attempt.stop()
+        }
+    })
+}
+
 /// A `Deprecation` notice when any of `Deprecation`, `Sunset` or `Warning` is present.
 pub(crate) fn deprecation(api: Api, endpoint: &str, headers: &HeaderMap) -> Option<Deprecation> {
     let since = error::header_str(headers, "deprecation").map(|v| time::deprecation_date(&v));
@@ -287,77 +417,6 @@ fn warning_text(v: &str) -> String {
     match (v.find('"'), v.rfind('"')) {
         (Some(a), Some(b)) if b > a + 1 => error::sanitize(&v[a + 1..b]),
         _ => error::sanitize(v),
-    }
-}
-
-fn transport_error(e: &reqwest::Error, url: &Url) -> ApiError {
-    if e.is_timeout() || chain_has_timeout(e) {
-        return ApiError::Timeout {
-            url_path: url.path().to_string(),
-        };
-    }
-    let host = match (url.host_str(), url.port()) {
-        (Some(h), Some(p)) => format!("{h}:{p}"),
-        (Some(h), None) => h.to_string(),
-        _ => "the server".to_string(),
-    };
-    if e.is_connect() {
-        ApiError::Connect {
-            host,
-            message: innermost(e),
-        }
-    } else {
-        // Sent, then the connection broke (reset, closed mid-answer).
-        ApiError::Interrupted {
-            host,
-            message: innermost(e),
-        }
-    }
-}
-
-fn chain_has_timeout(e: &(dyn std::error::Error + 'static)) -> bool {
-    let mut cur = Some(e);
-    while let Some(err) = cur {
-        if let Some(io) = err.downcast_ref::<std::io::Error>()
-            && io.kind() == std::io::ErrorKind::TimedOut
-        {
-            return true;
-        }
-        cur = err.source();
-    }
-    false
-}
-
-/// The most specific cause in plain words; never the URL (reqwest puts it in its own message).
-fn innermost(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut cur: &(dyn std::error::Error + 'static) = e;
-    loop {
-        if let Some(io) = cur.downcast_ref::<std::io::Error>() {
-            use std::io::ErrorKind as K;
-            let plain = match io.kind() {
-                K::ConnectionRefused => {
-                    "connection refused (is the server running, and the port right?)"
-                }
-                K::ConnectionReset => "the connection was reset",
-                K::ConnectionAborted => "the connection was aborted",
-                K::TimedOut => "the connection timed out",
-                K::NotConnected | K::AddrNotAvailable => "the address is not reachable",
-                _ => "",
-            };
-            if !plain.is_empty() {
-                return plain.to_string();
-            }
-        }
-        match cur.source() {
-            Some(next) => cur = next,
-            None => break,
-        }
-    }
-    let text = error::sanitize(&cur.to_string());
-    if text.contains("dns error") || text.contains("failed to lookup") {
-        format!("the host name could not be resolved ({text})")
-    } else {
-        text
     }
 }
 

@@ -5,19 +5,24 @@
 pub mod error;
 #[cfg(test)]
 mod error_tests;
+mod failure;
 pub mod gitlab;
 mod gitlab_dto;
 mod gitlab_tokens;
 pub mod http;
 mod lenient;
 pub(crate) mod pagination;
+pub mod retry;
 pub mod sent;
 pub mod time;
+pub mod tls;
 pub mod vehaas;
 mod vehaas_dto;
 
 pub use error::ApiError;
 pub use gitlab::GitLab;
 pub use http::{HttpOptions, Meta};
+pub use retry::{RetryNotice, RetryObserver, RetryPolicy, RetryReason};
 pub use sent::{Failure, Sent};
+pub use tls::{Insecurity, TlsOptions};
 pub use vehaas::{Vehaas, VehaasPaths};

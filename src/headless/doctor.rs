@@ -10,14 +10,14 @@ use std::io::Write;
 use serde_json::{Value, json};
 
 use super::{EXIT_API, EXIT_OK, EXIT_USAGE, deprecation_text};
-use crate::api::ApiError;
+use crate::api::{ApiError, Insecurity, RetryObserver, TlsOptions};
 use crate::cli::{Cli, Output};
 use crate::config::{self, ConfigError};
 use crate::setup::{self, Setup, SetupError};
 
 /// The proxy variables reqwest honours; only their names are ever shown (values may hold
 /// credentials).
-const PROXY_VARS: &[&str] = &[
+pub const PROXY_VARS: &[&str] = &[
     "HTTPS_PROXY",
     "https_proxy",
     "HTTP_PROXY",
@@ -112,9 +112,12 @@ pub async fn run(cli: &Cli, output: Output) -> u8 {
     }
 }
 
-/// Where the veHaaS token comes from, when the config says (`None` without veHaaS).
+/// Where the veHaaS token comes from, when the config says (`None` without veHaaS), and the
+/// TLS settings of the context's services (empty for `--demo`).
 struct Sources {
     vehaas: Option<String>,
+    gitlab_tls: TlsOptions,
+    vehaas_tls: TlsOptions,
 }
 
 async fn gather(cli: &Cli, list: &mut Checklist) -> u8 {
@@ -129,6 +132,12 @@ async fn gather(cli: &Cli, list: &mut Checklist) -> u8 {
             return EXIT_USAGE;
         }
     };
+    // Waits are said on stderr, so the checklist on stdout stays clean.
+    let say: RetryObserver = std::sync::Arc::new(|n| eprintln!("runnerdeck: {}: {n}", n.endpoint));
+    setup.gitlab.set_retry_observer(say.clone());
+    if let Some(v) = &setup.vehaas {
+        v.set_retry_observer(say);
+    }
     list.push(
         Status::Ok,
         "gitlab token",
@@ -147,6 +156,12 @@ async fn gather(cli: &Cli, list: &mut Checklist) -> u8 {
     check_write_scope(&setup, list);
     check_vehaas(&setup, sources.vehaas.as_deref(), list).await;
     check_notices(&mut setup, list);
+    let gitlab = (setup.gitlab.base_url(), setup.gitlab.insecurity());
+    check_tls("gitlab tls", gitlab, &sources.gitlab_tls, list);
+    if let Some(v) = &setup.vehaas {
+        let vehaas = (v.base_url(), v.insecurity());
+        check_tls("vehaas tls", vehaas, &sources.vehaas_tls, list);
+    }
     check_proxy(list);
     if list.failed() { EXIT_API } else { EXIT_OK }
 }
@@ -161,6 +176,8 @@ fn check_config(cli: &Cli, list: &mut Checklist) -> Option<Sources> {
         );
         return Some(Sources {
             vehaas: Some("simulator".into()),
+            gitlab_tls: TlsOptions::default(),
+            vehaas_tls: TlsOptions::default(),
         });
     }
     let loaded = config::locate(cli.config.as_deref()).and_then(|p| {
@@ -173,8 +190,16 @@ fn check_config(cli: &Cli, list: &mut Checklist) -> Option<Sources> {
             for w in warnings {
                 list.push(Status::Warn, "config", w);
             }
+            // An unknown context fails in set-up, with its own line.
+            let ctx = cfg.context(cli.context.as_deref()).ok();
+            let vehaas = ctx.as_ref().and_then(|c| c.vehaas.as_ref());
             Some(Sources {
                 vehaas: cfg.vehaas.as_ref().map(|v| v.token.label()),
+                gitlab_tls: ctx
+                    .as_ref()
+                    .map(|c| c.gitlab.tls.clone())
+                    .unwrap_or_default(),
+                vehaas_tls: vehaas.map(|v| v.tls.clone()).unwrap_or_default(),
             })
         }
         Err(e) => {
@@ -325,7 +350,53 @@ fn check_notices(setup: &mut Setup, list: &mut Checklist) {
     }
 }
 
-/// Check 7: Which proxy variables are set (names only).
+/// Check 7: How the token travels: a warning for each escape hatch, else the CA in use.
+fn check_tls(
+    check: &str,
+    (url, insecurity): (&str, Option<Insecurity>),
+    tls: &TlsOptions,
+    list: &mut Checklist,
+) {
+    let table = tls
+        .table
+        .as_deref()
+        .unwrap_or(check.trim_end_matches(" tls"));
+    match insecurity {
+        Some(Insecurity::PlainHttp) => list.push(
+            Status::Warn,
+            check,
+            format!(
+                "INSECURE: {url} is plain HTTP, the token travels unencrypted (allow_insecure_http = true in [{table}]): use https://"
+            ),
+        ),
+        Some(Insecurity::SkipVerify) => list.push(
+            Status::Warn,
+            check,
+            format!(
+                "INSECURE: certificates are not verified, anyone on the way can read the token (insecure_skip_verify = true in [{table}]): set ca_cert instead"
+            ),
+        ),
+        None if url.starts_with("http://") => list.push(
+            Status::Info,
+            check,
+            format!("{url}: plain HTTP to this machine; the token does not leave it"),
+        ),
+        None => {
+            let ca = match &tls.ca_cert {
+                Some(p) => format!("CA: ca_cert {} and the system roots", p.display()),
+                None => "CA: the system roots".to_string(),
+            };
+            let client = tls
+                .client_cert
+                .as_ref()
+                .map(|c| format!("; client certificate {}", c.display()))
+                .unwrap_or_default();
+            list.push(Status::Ok, check, format!("{ca}{client}"));
+        }
+    }
+}
+
+/// Check 8: Which proxy variables are set (names only).
 fn check_proxy(list: &mut Checklist) {
     let set: Vec<&str> = PROXY_VARS
         .iter()
@@ -335,7 +406,10 @@ fn check_proxy(list: &mut Checklist) {
     let detail = if set.is_empty() {
         "no proxy variables set (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY)".to_string()
     } else {
-        format!("set: {}", set.join(", "))
+        format!(
+            "set: {}; honoured, except for loopback addresses, which never use a proxy",
+            set.join(", ")
+        )
     };
     list.push(Status::Info, "proxy", detail);
 }

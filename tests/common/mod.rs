@@ -7,6 +7,9 @@
 
 #![allow(dead_code)]
 
+pub mod scripted;
+pub mod tls;
+
 use std::io::{Read, Write};
 use std::num::NonZeroU16;
 use std::path::{Path, PathBuf};
