@@ -41,6 +41,7 @@ impl Connection {
     ) -> Self {
         let (tx, rx) = mpsc::unbounded_channel();
         forward_notices(notices, tx.clone());
+        observe_retries(&gitlab, vehaas.as_deref(), &tx);
         let auditor = Auditor::new(
             crate::audit::AuditLog::for_run(demo),
             Source::Tui,
@@ -66,6 +67,57 @@ fn forward_notices(
             }
         }
     });
+}
+
+/// A listing asked again says so in its pane's title ("retrying in 2 s (429)").
+fn observe_retries(
+    gitlab: &crate::api::GitLab,
+    vehaas: Option<&crate::api::Vehaas>,
+    tx: &mpsc::UnboundedSender<Outcome>,
+) {
+    let send = |pane: crate::state::Pane, tx: mpsc::UnboundedSender<Outcome>| {
+        move |n: crate::api::RetryNotice| {
+            let _ = tx.send(Outcome::Retrying {
+                pane,
+                wait: n.wait,
+                reason: n.reason,
+            });
+        }
+    };
+    let list = send(crate::state::Pane::Controllers, tx.clone());
+    gitlab.set_retry_observer(Arc::new(move |n: crate::api::RetryNotice| {
+        if n.endpoint == crate::api::gitlab::LIST_ENDPOINT {
+            list(n);
+        }
+    }));
+    if let Some(v) = vehaas {
+        let sessions = format!("GET {}", v.paths().sessions);
+        let bookings = send(crate::state::Pane::Bookings, tx.clone());
+        v.set_retry_observer(Arc::new(move |n: crate::api::RetryNotice| {
+            if n.endpoint == sessions {
+                bookings(n);
+            }
+        }));
+    }
+}
+
+/// What makes the connections of a context insecure, for the header's badge.
+fn insecurity(
+    gitlab: &crate::api::GitLab,
+    vehaas: Option<&crate::api::Vehaas>,
+) -> Vec<(crate::state::Service, crate::api::Insecurity)> {
+    use crate::state::Service;
+    let mut out: Vec<_> = gitlab
+        .insecurity()
+        .map(|i| (Service::GitLab, i))
+        .into_iter()
+        .collect();
+    out.extend(
+        vehaas
+            .and_then(|v| v.insecurity())
+            .map(|i| (Service::Vehaas, i)),
+    );
+    out
 }
 
 /// What `:ctx NAME` needs: the configuration and whether `--read-only` was given.
@@ -107,6 +159,8 @@ pub async fn run(
         notices,
         config,
     } = setup;
+    let mut context = context;
+    context.insecure = insecurity(&gitlab, vehaas.as_deref());
     let conn = Connection::open(gitlab, vehaas, notices, context.demo);
     let mut state = State::new(Timestamp::now(), context, settings);
     for w in warnings {
@@ -116,13 +170,65 @@ pub async fn run(
         config: config.map(Arc::new),
         forced_read_only,
     };
+    log_panics();
+    // ratatui's hook restores the terminal first, then calls ours: the message lands on a
+    // normal screen, and in the log.
     let mut terminal = ratatui::init();
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableBracketedPaste);
     let result = event_loop(&mut terminal, state, conn, &switcher).await;
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableBracketedPaste);
     ratatui::restore();
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::cursor::Show);
     drop(simulator);
     result
+}
+
+/// A panic also goes to the log file (its message and place; nothing here holds a token).
+fn log_panics() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        tracing::error!("panic: {info}");
+        default(info);
+    }));
+}
+
+/// `ctrl-z` or a `SIGTSTP`: the terminal is given back as it was, the process stops, and on
+/// `fg` (`SIGCONT`) the screen comes back whole.
+fn suspend(terminal: &mut DefaultTerminal) -> std::io::Result<()> {
+    use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
+    use crossterm::terminal::EnterAlternateScreen;
+    let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
+    ratatui::restore();
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::cursor::Show);
+    #[cfg(unix)]
+    signal_hook::low_level::raise(signal_hook::consts::SIGSTOP)?;
+    crossterm::terminal::enable_raw_mode()?;
+    let clear = crossterm::terminal::Clear(crossterm::terminal::ClearType::All);
+    crossterm::execute!(
+        std::io::stdout(),
+        EnterAlternateScreen,
+        EnableBracketedPaste,
+        clear
+    )?;
+    // A fresh terminal has empty buffers, so the next frame is drawn whole; `clear()` would
+    // ask the terminal where its cursor is, an answer the event reader may well swallow.
+    *terminal = ratatui::Terminal::new(ratatui::backend::CrosstermBackend::new(std::io::stdout()))?;
+    Ok(())
+}
+
+/// `SIGTSTP` from outside (`kill -TSTP`), handled like `ctrl-z` so the terminal is restored.
+fn stop_signals() -> Option<tokio::signal::unix::Signal> {
+    let kind = tokio::signal::unix::SignalKind::from_raw(signal_hook::consts::SIGTSTP);
+    tokio::signal::unix::signal(kind).ok()
+}
+
+/// A debug build panics on purpose after its first frame when asked, so a test can prove the
+/// terminal comes back after a panic. Release builds never do.
+fn test_panic() {
+    #[cfg(debug_assertions)]
+    if std::env::var_os("RUNNERDECK_TEST_PANIC").is_some() {
+        panic!("test panic requested by RUNNERDECK_TEST_PANIC");
+    }
 }
 
 /// Reads terminal events on their own task: its waker is a real one, so keys that arrive in
@@ -161,17 +267,36 @@ async fn event_loop(
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut view = View::default();
     let mut logged = 0u64;
+    let mut stops = stop_signals();
     for fx in state.init() {
         perform(&mut conn, fx, switcher, &switch_tx)?;
     }
+    let mut drawn = false;
     loop {
         log_history(&state, &mut logged);
+        if std::mem::take(&mut state.suspend) {
+            suspend(terminal)?;
+            state.dirty = true;
+        }
         if state.dirty {
             terminal.draw(|f| ui::render(&state, &mut view, f))?;
             state.dirty = false;
+            if !std::mem::replace(&mut drawn, true) {
+                test_panic();
+            }
         }
         let mut batch: Vec<Msg> = Vec::new();
+        let stopped = async {
+            match stops.as_mut() {
+                Some(s) => s.recv().await,
+                None => std::future::pending().await,
+            }
+        };
         tokio::select! {
+            Some(()) = stopped => {
+                state.suspend = true;
+                continue;
+            }
             ev = events.recv() => match ev {
                 Some(Ok(ev)) => batch.extend(to_msg(&state, ev)),
                 Some(Err(e)) => return Err(e),
@@ -233,8 +358,10 @@ fn switch(
 ) -> std::io::Result<()> {
     let outcome = match result {
         Ok((setup, warnings)) => {
+            let mut context = setup.context;
+            context.insecure = insecurity(&setup.gitlab, setup.vehaas.as_deref());
             *conn = Connection::open(setup.gitlab, setup.vehaas, setup.notices, false);
-            *state = state.successor(setup.context, setup.settings);
+            *state = state.successor(context, setup.settings);
             *view = View::default();
             for fx in state.init() {
                 perform(conn, fx, switcher, switch_tx)?;

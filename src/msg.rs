@@ -97,6 +97,8 @@ pub enum Intent {
     Mark,
     /// A key bound to a change, pressed in read-only mode.
     ReadOnly,
+    /// `ctrl-z`: give the terminal back to the shell until `fg`.
+    Suspend,
     // Inside dialogs.
     Edit(Edit),
     /// Text pasted at once (bracketed paste).
@@ -150,6 +152,12 @@ pub enum Outcome {
         result: Result<Done, OpError>,
     },
     Deprecated(Deprecation),
+    /// A pane's listing failed and is asked again after `wait` (reads only).
+    Retrying {
+        pane: Pane,
+        wait: std::time::Duration,
+        reason: crate::api::RetryReason,
+    },
     /// `:ctx NAME` opened the other instance (the app swapped the state); its warnings.
     ContextSwitched {
         name: String,

@@ -69,6 +69,7 @@ pub async fn setup(cli: &Cli) -> Result<(Setup, Vec<String>), SetupError> {
             tz: jiff::tz::TimeZone::system(),
             context_name: config::DEFAULT_CONTEXT.to_string(),
             contexts: vec![config::DEFAULT_CONTEXT.to_string()],
+            insecure: Vec::new(),
         };
         let setup = Setup {
             gitlab: Arc::new(gitlab),
@@ -139,6 +140,7 @@ pub fn for_context(
         tz: jiff::tz::TimeZone::system(),
         context_name: name.to_string(),
         contexts: cfg.context_names(),
+        insecure: Vec::new(),
     };
     let settings = Settings {
         refresh_every: (cfg.ui.refresh_seconds > 0)

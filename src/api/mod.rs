@@ -2,6 +2,8 @@
 //! hand back domain types and a typed `ApiError`. They never touch UI state, never import
 //! ratatui, and never log or show a token.
 
+#[cfg(test)]
+mod decode_props;
 pub mod error;
 #[cfg(test)]
 mod error_tests;

@@ -51,6 +51,7 @@ pub(super) fn defaults() -> Vec<Binding> {
         // Anywhere: ctrl-c quits (asking first when a change is on its way).
         b("quit", &[ch('q'), Key::ctrl('c')], I::Quit, MAIN, Some("quit"), "quit (asks while a change is on its way)", false),
         b("force_quit", &[Key::ctrl('c')], I::Quit, DIALOGS, None, "quit", false),
+        b("suspend", &[Key::ctrl('z')], I::Suspend, &[Rc, Bookings, Detail, Confirm, Typed, Picker, Form, Text, Secret, Raw, Log, Quit, Help], None, "suspend (back with fg)", false),
         // Dialogs first, so their keys win over the lists'.
         b("yes", &[ch('y'), ch('Y')], I::Answer(true), &[Confirm], Some("yes"), "yes", false),
         b("no", &[ch('n'), ch('N'), ch('q')], I::Answer(false), &[Confirm], Some("no"), "no (the default)", false),

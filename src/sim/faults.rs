@@ -45,6 +45,8 @@ pub enum Fault {
 #[derive(Debug, Clone)]
 struct Rule {
     prefix: Option<String>,
+    /// The path must be `prefix` itself, not just start with it.
+    exact: bool,
     remaining: usize,
     fault: Fault,
 }
@@ -110,10 +112,23 @@ impl Faults {
         }
     }
 
+    /// `fail_sequence` for the requests to exactly `path` (a listing, not what is below it).
+    pub fn fail_sequence_exact(&self, path: &str, faults: &[Fault]) {
+        for f in faults {
+            self.lock().rules.push_back(Rule {
+                prefix: Some(path.to_string()),
+                exact: true,
+                remaining: 1,
+                fault: f.clone(),
+            });
+        }
+    }
+
     fn push(&self, prefix: Option<String>, n: usize, fault: Fault) {
         if n > 0 {
             self.lock().rules.push_back(Rule {
                 prefix,
+                exact: false,
                 remaining: n,
                 fault,
             });
@@ -137,7 +152,14 @@ impl Faults {
     fn take(&self, path: &str) -> Option<Fault> {
         let mut s = self.lock();
         let idx = s.rules.iter().position(|r| {
-            r.remaining > 0 && r.prefix.as_deref().is_none_or(|p| path.starts_with(p))
+            r.remaining > 0
+                && r.prefix.as_deref().is_none_or(|p| {
+                    if r.exact {
+                        path == p
+                    } else {
+                        path.starts_with(p)
+                    }
+                })
         })?;
         let rule = s.rules.get_mut(idx)?;
         rule.remaining -= 1;

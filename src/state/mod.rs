@@ -33,7 +33,7 @@ pub use detail::{Detail, DetailRow};
 pub use dialog::{Dialog, Help, RawTitle, StatePicker};
 pub use filter::Filter;
 pub use notes::{Irreversible, Level, ManyKind, Note};
-pub use remote::{Health, Remote, RemoteError};
+pub use remote::{Health, Remote, RemoteError, Retrying};
 pub use requests::{PendingRequest, RequestPhase, poll_delay};
 pub use runner_form::{RunnerField, RunnerForm};
 pub use text_form::{FormError, TextForm, TextPurpose};
@@ -66,6 +66,15 @@ pub struct Context {
     /// The configured context in use, and every context there is (for `:ctx`).
     pub context_name: String,
     pub contexts: Vec<String>,
+    /// What makes a connection readable or forgeable by others (a red INSECURE badge).
+    pub insecure: Vec<(Service, crate::api::Insecurity)>,
+}
+
+/// Which server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Service {
+    GitLab,
+    Vehaas,
 }
 
 impl Default for Context {
@@ -81,6 +90,7 @@ impl Default for Context {
             tz: jiff::tz::TimeZone::UTC,
             context_name: crate::config::DEFAULT_CONTEXT.to_string(),
             contexts: vec![crate::config::DEFAULT_CONTEXT.to_string()],
+            insecure: Vec::new(),
         }
     }
 }
@@ -143,6 +153,8 @@ pub struct State {
     pub paused: bool,
     /// Quit once `changes` is empty.
     pub quit_when_done: bool,
+    /// `ctrl-z` was pressed: the app gives the terminal back, then redraws.
+    pub suspend: bool,
     pub quit: bool,
     /// Something visible changed since the last draw.
     pub dirty: bool,
@@ -173,6 +185,7 @@ impl State {
             changes: BTreeMap::new(),
             paused: false,
             quit_when_done: false,
+            suspend: false,
             quit: false,
             dirty: true,
             spinner: 0,
@@ -353,6 +366,10 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
 
 fn intent(state: &mut State, i: Intent) -> Vec<Effect> {
     let mut fx = Vec::new();
+    if i == Intent::Suspend {
+        state.suspend = true;
+        return fx;
+    }
     if state.help.is_some() {
         dialog::help(state, &i);
         return fx;
@@ -418,6 +435,19 @@ fn outcome(state: &mut State, o: Outcome, fx: &mut Vec<Effect>) {
     match o {
         Outcome::Changed { id, result } => changes::finished(state, id, result, fx),
         Outcome::Deprecated(d) => deprecated(state, d),
+        Outcome::Retrying { pane, wait, reason } => {
+            let at = state.now.checked_add(wait).unwrap_or(state.now);
+            let retrying = Some(remote::Retrying { at, reason });
+            match pane {
+                Pane::Controllers if state.controllers.remote.is_loading() => {
+                    state.controllers.remote.retrying = retrying;
+                }
+                Pane::Bookings if state.bookings.remote.is_loading() => {
+                    state.bookings.remote.retrying = retrying;
+                }
+                _ => {}
+            }
+        }
         Outcome::AuditLoaded { result } => {
             let log = state.dialog.as_mut().or(state.queued.back_mut());
             if let Some(Dialog::Log { entries, .. }) = log {

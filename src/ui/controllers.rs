@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Cell, Paragraph, Row, Table, TableState, Wrap};
 
 use super::{View, fmt, focused, preview, scroll, theme};
+use crate::display;
 use crate::domain::RunnerController;
 use crate::state::{Health, Pane, Remote, State};
 
@@ -28,6 +29,12 @@ pub fn title<T>(
         spans.push(Span::styled(
             format!(" {}", SPINNER[state.spinner % SPINNER.len()]),
             Style::new().fg(theme::ACCENT),
+        ));
+    }
+    if let Some(r) = &remote.retrying {
+        spans.push(Span::styled(
+            format!(" · {}", super::words::retrying(r, state.now)),
+            theme::health(Health::Failing),
         ));
     }
     match remote.health() {
@@ -113,7 +120,10 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
     }
     if shown == 0 {
         let msg = match (&c.remote.data, &c.remote.error) {
-            (_, Some(e)) => Span::styled(format!(" {}", e.message), theme::health(Health::Failing)),
+            (_, Some(e)) => Span::styled(
+                format!(" {}", display::escape(&e.message)),
+                theme::health(Health::Failing),
+            ),
             (None, None) => Span::styled(" Loading runner controllers…", theme::dim()),
             (Some(_), None) => {
                 Span::styled(" No runner controllers yet: n creates one.", theme::dim())
@@ -200,10 +210,10 @@ fn row<'a>(state: &State, r: &'a RunnerController, id_w: usize) -> Row<'a> {
     } else {
         r.state.to_string()
     };
-    let desc = match r.description.as_deref() {
-        Some("") => Span::styled("(empty)", theme::dim()),
-        Some(d) => Span::raw(d),
-        None => Span::styled("—", theme::dim()),
+    let desc: Line = match r.description.as_deref() {
+        Some("") => Line::from(Span::styled("(empty)", theme::dim())),
+        Some(d) => display::line(d, Style::new(), usize::MAX),
+        None => Line::from(Span::styled("—", theme::dim())),
     };
     let updated = r
         .updated_at

@@ -9,6 +9,7 @@ use ratatui::widgets::Paragraph;
 
 use super::controllers::{block, title};
 use super::{fmt, preview, status, theme};
+use crate::display;
 use crate::domain::{ControllerToken, RunnerController, Scopes, Stamp};
 use crate::state::{Detail, Health, RemoteError, State};
 
@@ -81,7 +82,7 @@ fn fields(state: &State, d: &Detail, c: &RunnerController) -> Vec<Line<'static>>
         Line::from(vec![key("ID"), Span::raw(c.id.to_string())]),
         Line::from(vec![
             key("Description"),
-            Span::raw(c.description.clone().unwrap_or_else(|| "—".into())),
+            Span::raw(display::escape(c.description.as_deref().unwrap_or("—")).into_owned()),
         ]),
         Line::from(vec![
             key("State"),
@@ -126,7 +127,7 @@ fn section(name: &str, extra: String) -> Line<'static> {
 
 fn failed(e: &RemoteError) -> Line<'static> {
     Line::from(Span::styled(
-        format!("   {}", e.message),
+        format!("   {}", display::escape(&e.message)),
         theme::health(Health::Failing),
     ))
 }
@@ -207,8 +208,8 @@ fn token(state: &State, t: &ControllerToken) -> Vec<Span<'static>> {
     vec![
         Span::raw(format!("   #{:<5} ", t.id)),
         Span::raw(format!(
-            "{:<20} ",
-            fmt::truncate(t.description.as_deref().unwrap_or("—"), 20)
+            "{} ",
+            display::fit(t.description.as_deref().unwrap_or("—"), 20)
         )),
         Span::styled(format!("{created}  {used}"), theme::dim()),
     ]

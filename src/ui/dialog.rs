@@ -11,6 +11,7 @@ use tui_input::Input;
 use super::preview::meaning;
 use super::{theme, words};
 use crate::audit::AuditEntry;
+use crate::display;
 use crate::domain::{ControllerState, NewToken, TokenId};
 use crate::keymap;
 use crate::state::{
@@ -197,11 +198,14 @@ fn buttons(yes: bool) -> Line<'static> {
 fn confirm(state: &State, c: &Confirm, frame: &mut Frame, area: Rect) {
     let w = words::question(state, c);
     let mut lines = vec![
-        Line::from(Span::styled(format!(" {}", w.question), theme::title())),
+        Line::from(Span::styled(
+            format!(" {}", display::escape(&w.question)),
+            theme::title(),
+        )),
         Line::raw(""),
     ];
     for d in &w.details {
-        lines.push(Line::raw(format!(" {d}")));
+        lines.push(Line::raw(format!(" {}", display::escape(d))));
     }
     lines.push(Line::raw(""));
     if let Some(t) = &c.typed {
@@ -557,7 +561,7 @@ fn log_entry(state: &State, e: &AuditEntry) -> [Line<'static>; 2] {
         Span::styled(format!(" {when}"), theme::dim()),
         status,
         Span::styled(format!("{:<6} ", e.method), theme::title()),
-        Span::raw(e.path.clone()),
+        Span::raw(display::escape(&e.path).into_owned()),
     ]);
     let mut second = vec![
         Span::raw("      "),
@@ -569,7 +573,7 @@ fn log_entry(state: &State, e: &AuditEntry) -> [Line<'static>; 2] {
     ];
     if let Some(err) = &e.error {
         second.push(Span::styled(
-            format!("  {err}"),
+            format!("  {}", display::escape(err)),
             theme::level(crate::state::Level::Error),
         ));
     }
@@ -601,7 +605,7 @@ fn raw(
             .lines()
             .skip(offset)
             .take(inner.height as usize)
-            .map(|l| Line::raw(format!(" {l}")))
+            .map(|l| Line::raw(format!(" {}", display::escape(l))))
             .collect(),
     };
     frame.render_widget(Paragraph::new(lines), inner);

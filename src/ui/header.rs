@@ -36,6 +36,20 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
             Style::new().bg(Color::Magenta).fg(Color::Black),
         ));
     }
+    for (service, what) in &ctx.insecure {
+        spans.push(Span::raw("  "));
+        let who = match service {
+            crate::state::Service::GitLab => "GitLab",
+            crate::state::Service::Vehaas => "veHaaS",
+        };
+        spans.push(Span::styled(
+            format!(" INSECURE {who}: {what} "),
+            Style::new()
+                .bg(Color::Red)
+                .fg(Color::White)
+                .add_modifier(Modifier::BOLD),
+        ));
+    }
     if ctx.read_only {
         spans.push(Span::raw("  "));
         spans.push(Span::styled(

@@ -7,7 +7,8 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{fmt, theme, words};
+use super::{theme, words};
+use crate::display;
 use crate::keymap::{self, Mode};
 use crate::state::{Level, State};
 
@@ -23,7 +24,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
             Level::Error => "✗",
         };
         let text = words::note(&f.note, &state.context.tz);
-        let text = fmt::truncate(&format!(" {icon} {text}"), area.width as usize);
+        let text = display::truncate(&format!(" {icon} {text}"), area.width as usize);
         frame.render_widget(
             Paragraph::new(Span::styled(text, theme::level(level))),
             flash,

@@ -296,6 +296,11 @@ impl Tui {
         Tui::spawn(&["--demo".to_string()], &vars, env.dir.path(), cols, rows)
     }
 
+    /// The child's process id (to send it signals).
+    pub fn pid(&self) -> u32 {
+        self.child.process_id().expect("the child has a pid")
+    }
+
     /// What the terminal shows now, rows joined by newlines.
     pub fn screen_text(&self) -> String {
         self.parser
