@@ -102,6 +102,10 @@ pub struct Settings {
     pub flash_for: Duration,
     /// The keys in force (defaults and `[keys]` overrides); the view reads it for hints.
     pub keys: std::sync::Arc<crate::keymap::Keymap>,
+    /// The colours (`[ui] theme`, `[theme]`, NO_COLOR).
+    pub theme: crate::ui::theme::Theme,
+    /// Whether the mouse is captured (`[ui] mouse`, `m`).
+    pub mouse: bool,
 }
 
 impl Default for Settings {
@@ -110,6 +114,8 @@ impl Default for Settings {
             refresh_every: Some(Duration::from_secs(15)),
             flash_for: Duration::from_secs(6),
             keys: std::sync::Arc::default(),
+            theme: crate::ui::theme::Theme::default(),
+            mouse: false,
         }
     }
 }

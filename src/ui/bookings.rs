@@ -35,7 +35,7 @@ fn pane_title(state: &State) -> Line<'static> {
             1,
             Span::styled(
                 format!(" /{}", f.text),
-                ratatui::style::Style::new().fg(theme::ACCENT),
+                theme::accent(),
             ),
         );
     }

@@ -28,7 +28,7 @@ pub fn title<T>(
     if remote.is_loading() {
         spans.push(Span::styled(
             format!(" {}", SPINNER[state.spinner % SPINNER.len()]),
-            Style::new().fg(theme::ACCENT),
+            theme::accent(),
         ));
     }
     if let Some(r) = &remote.retrying {
@@ -107,7 +107,7 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
     if let Some(f) = &c.filter {
         title.spans.insert(
             1,
-            Span::styled(format!(" /{}", f.text), Style::new().fg(theme::ACCENT)),
+            Span::styled(format!(" /{}", f.text), theme::accent()),
         );
     }
     let block = block(title, focus);
@@ -193,7 +193,7 @@ fn toggle_hint(state: &State) -> Option<Line<'static>> {
     Some(Line::from(vec![
         Span::styled(
             format!(" {key}"),
-            Style::new().fg(theme::ACCENT).add_modifier(Modifier::BOLD),
+            theme::accent().add_modifier(Modifier::BOLD),
         ),
         Span::styled(
             format!(" {}{ask}: ", preview::change(&c.state, &to)),
@@ -229,7 +229,7 @@ fn row<'a>(state: &State, r: &'a RunnerController, id_w: usize) -> Row<'a> {
             ) {
                 (true, _) => Line::from(format!("{:>id_w$}", r.id)),
                 (false, true) => Line::from(vec![
-                    Span::styled("● ", Style::new().fg(theme::ACCENT)),
+                    Span::styled("● ", theme::accent()),
                     Span::raw(format!("{:>id_w$}", r.id)),
                 ]),
                 (false, false) => Line::from(format!("  {:>id_w$}", r.id)),

@@ -3,7 +3,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
@@ -70,7 +70,7 @@ fn fields(state: &State, d: &Detail, c: &RunnerController) -> Vec<Line<'static>>
     let connected = match c.connected {
         Some(true) => Span::styled(
             "yes (a token was used in the last hour)",
-            Style::new().fg(Color::Green),
+            theme::ok(),
         ),
         Some(false) => Span::raw("no (no token used in the last hour)"),
         None if d.remote.error.is_some() => {
@@ -155,7 +155,7 @@ fn scope_lines(state: &State, s: &Scopes, rows: &mut Rows, lines: &mut Vec<Line<
     if s.instance.is_none() && s.runners.is_empty() {
         lines.push(Line::from(Span::styled(
             "   none: it receives no admission requests (i adds the instance scope, a a runner)",
-            Style::new().fg(theme::AMBER),
+            theme::warn(),
         )));
     }
     if let Some(i) = &s.instance {

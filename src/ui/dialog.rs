@@ -3,7 +3,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Position, Rect};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 use tui_input::Input;
@@ -93,7 +93,8 @@ fn popup(
         .flex(Flex::Center)
         .areas(v);
     frame.render_widget(Clear, r);
-    let color = if danger { Color::Red } else { theme::ACCENT };
+    let p = theme::palette();
+    let color = if danger { p.danger } else { p.accent };
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(Style::new().fg(color))
@@ -105,7 +106,7 @@ fn popup(
 
 fn help(state: &State, offset: usize, frame: &mut Frame, area: Rect) {
     let mut lines = Vec::new();
-    let key_style = Style::new().fg(theme::ACCENT).add_modifier(Modifier::BOLD);
+    let key_style = theme::accent().add_modifier(Modifier::BOLD);
     let mode = keymap::base_mode(state);
     let entries = state.settings.keys.help(mode, state.context.read_only);
     let col = entries
@@ -183,11 +184,8 @@ fn mode_name(mode: keymap::Mode) -> &'static str {
 }
 
 fn buttons(yes: bool) -> Line<'static> {
-    let on = Style::new()
-        .bg(Color::Blue)
-        .fg(Color::White)
-        .add_modifier(Modifier::BOLD);
-    let off = Style::new().fg(Color::Gray);
+    let on = theme::selected(true);
+    let off = theme::muted();
     Line::from(vec![
         Span::styled("  [ y Yes ]", if yes { on } else { off }),
         Span::raw("   "),
@@ -211,9 +209,9 @@ fn confirm(state: &State, c: &Confirm, frame: &mut Frame, area: Rect) {
     if let Some(t) = &c.typed {
         let ok = c.armed();
         let style = if ok {
-            Style::new().fg(Color::Green)
+            theme::ok()
         } else {
-            Style::new().fg(theme::AMBER)
+            theme::warn()
         };
         lines.push(Line::from(vec![
             Span::raw(format!(" Type {} to confirm: ", t.expected)),
@@ -293,16 +291,16 @@ fn field(
     let label_w = 16u16;
     let [l, v] = Layout::horizontal([Constraint::Length(label_w), Constraint::Fill(1)]).areas(area);
     let ls = if active {
-        Style::new().fg(theme::ACCENT).add_modifier(Modifier::BOLD)
+        theme::accent().add_modifier(Modifier::BOLD)
     } else {
         Style::new()
     };
     frame.render_widget(Paragraph::new(Span::styled(format!(" {label}"), ls)), l);
     let width = v.width.max(1) as usize;
     let scroll = input.visual_scroll(width.saturating_sub(1));
-    let bg = Style::new().bg(Color::Rgb(40, 40, 48));
+    let bg = theme::input();
     let text = if input.value().is_empty() {
-        Span::styled(placeholder.to_string(), bg.fg(theme::DIM))
+        Span::styled(placeholder.to_string(), bg.fg(theme::palette().dim))
     } else {
         Span::styled(input.value().to_string(), bg)
     };
@@ -315,7 +313,7 @@ fn field(
 
 fn choice_line(label: &str, value: Line<'static>, active: bool) -> Line<'static> {
     let ls = if active {
-        Style::new().fg(theme::ACCENT).add_modifier(Modifier::BOLD)
+        theme::accent().add_modifier(Modifier::BOLD)
     } else {
         Style::new()
     };
@@ -489,7 +487,7 @@ fn secret(token: &NewToken, rotated: Option<TokenId>, frame: &mut Frame, area: R
     let lines = vec![
         Line::from(Span::styled(
             " Copy it now: it cannot be shown again.",
-            Style::new().fg(theme::AMBER).add_modifier(Modifier::BOLD),
+            theme::warn().add_modifier(Modifier::BOLD),
         )),
         Line::raw(""),
         // Borrowed, never copied into a String that would outlive the frame unwiped.
@@ -497,7 +495,7 @@ fn secret(token: &NewToken, rotated: Option<TokenId>, frame: &mut Frame, area: R
             Span::raw(" "),
             Span::styled(
                 token.secret.expose_secret(),
-                Style::new().fg(Color::White).add_modifier(Modifier::BOLD),
+                theme::strong(),
             ),
         ]),
         Line::raw(""),
@@ -546,7 +544,7 @@ fn log_entry(state: &State, e: &AuditEntry) -> [Line<'static>; 2] {
     let status = Span::styled(
         format!(" {:>3} ", e.status),
         if ok {
-            Style::new().fg(Color::Green)
+            theme::ok()
         } else {
             theme::level(crate::state::Level::Error)
         },
@@ -565,7 +563,7 @@ fn log_entry(state: &State, e: &AuditEntry) -> [Line<'static>; 2] {
     ]);
     let mut second = vec![
         Span::raw("      "),
-        Span::styled(change_summary(e), Style::new().fg(theme::ACCENT)),
+        Span::styled(change_summary(e), theme::accent()),
         Span::styled(
             format!("  {} · by {who} ({})", e.service, e.source),
             theme::dim(),

@@ -46,6 +46,8 @@ pub fn scroll(offset: usize, selected: Option<usize>, height: usize, len: usize)
 const SIDE_BY_SIDE: u16 = 120;
 
 pub fn render(state: &State, view: &mut View, frame: &mut Frame) {
+    let theme = state.settings.theme;
+    theme::use_palette(theme.palette);
     let area = frame.area();
     let header_h = if state.banner.is_some() { 2 } else { 1 };
     let [header, body, status] = Layout::vertical([
@@ -60,6 +62,9 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame) {
     bookings::render(state, view, frame, right);
     status::render(state, frame, status);
     dialog::render(state, frame, area);
+    if theme.mono {
+        theme::strip_colours(frame.buffer_mut());
+    }
 }
 
 fn split_body(body: Rect) -> (Rect, Rect) {
