@@ -21,6 +21,8 @@ pub enum TokenSource {
     File(PathBuf),
     /// `token = "..."`: in the config file itself, which must then be private (0600).
     Inline(SecretString),
+    /// The host's `token` in glab's config (`~/.config/glab-cli/config.yml`, private).
+    Glab(SecretString),
 }
 
 /// A token read from its source, and what a `token_command` said on stderr on the way.
@@ -56,6 +58,7 @@ impl TokenSource {
             Self::Command(_) => "command".to_string(),
             Self::File(_) => "file".to_string(),
             Self::Inline(_) => "config file".to_string(),
+            Self::Glab(_) => "glab config".to_string(),
         }
     }
 
@@ -68,8 +71,14 @@ impl TokenSource {
             Self::Env(var) => match std::env::var(var) {
                 Ok(v) if !v.trim().is_empty() => Zeroizing::new(v),
                 _ => {
+                    let what = match service {
+                        "GitLab" => {
+                            "a personal access token of an administrator with the api scope"
+                        }
+                        _ => "an access token of that service",
+                    };
                     return Err(err(format!(
-                        "the environment variable {var} is not set.\n  export {var}=... (for GitLab: a personal access token of an administrator with the api scope),\n  or change token_env in the config"
+                        "the environment variable {var} is not set.\n  export {var}=... ({what}),\n  or change token_env in the config"
                     )));
                 }
             },
@@ -79,7 +88,9 @@ impl TokenSource {
                 out
             }
             Self::File(file) => read_private_file(file).map_err(err)?,
-            Self::Inline(secret) => Zeroizing::new(secret.expose_secret().to_string()),
+            Self::Inline(secret) | Self::Glab(secret) => {
+                Zeroizing::new(secret.expose_secret().to_string())
+            }
         };
         let trimmed = raw.trim();
         if trimmed.is_empty() {
@@ -210,6 +221,12 @@ mod tests {
             "{msg}"
         );
         assert!(msg.contains("export"), "{msg}");
+        assert!(msg.contains("administrator"), "{msg}");
+        let msg = src.resolve("veHaaS").expect_err("unset").to_string();
+        assert!(
+            !msg.contains("administrator") && !msg.contains("GitLab"),
+            "{msg}"
+        );
     }
 
     #[test]

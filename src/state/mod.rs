@@ -60,6 +60,8 @@ pub struct Context {
     pub color: Option<String>,
     pub read_only: bool,
     pub vehaas_url: Option<String>,
+    /// Why veHaaS could not be set up (its token, its address), for the bookings pane.
+    pub vehaas_error: Option<String>,
     pub demo: bool,
     /// Zone for clock times on screen (the system zone in the app, UTC in tests).
     pub tz: jiff::tz::TimeZone,
@@ -77,6 +79,7 @@ impl Default for Context {
             color: None,
             read_only: false,
             vehaas_url: None,
+            vehaas_error: None,
             demo: false,
             tz: jiff::tz::TimeZone::UTC,
             context_name: crate::config::DEFAULT_CONTEXT.to_string(),
@@ -92,6 +95,8 @@ pub struct Settings {
     pub flash_for: Duration,
     /// The keys in force (defaults and `[keys]` overrides); the view reads it for hints.
     pub keys: std::sync::Arc<crate::keymap::Keymap>,
+    /// How short and how long a booking or an extension may be (`[vehaas] max_duration`).
+    pub durations: crate::duration::Limits,
 }
 
 impl Default for Settings {
@@ -100,6 +105,7 @@ impl Default for Settings {
             refresh_every: Some(Duration::from_secs(15)),
             flash_for: Duration::from_secs(6),
             keys: std::sync::Arc::default(),
+            durations: crate::duration::Limits::default(),
         }
     }
 }

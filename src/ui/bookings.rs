@@ -50,7 +50,10 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
     frame.render_widget(block, area);
     if !b.configured {
         let msg = Span::styled(
-            " veHaaS is not configured: add a [vehaas] table to the config.",
+            match &state.context.vehaas_error {
+                Some(e) => format!(" {e}"),
+                None => " veHaaS is not configured: add a [vehaas] table to the config.".into(),
+            },
             theme::dim(),
         );
         frame.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), inner);
