@@ -10,15 +10,8 @@ use common::{GITLAB_TOKEN_ENV, TestEnv, VEHAAS_TOKEN_ENV, run};
 use runnerdeck::sim::{GitlabSim, SimOptions};
 use serde_json::Value;
 
-/// Every token the simulator knows; none may ever be printed.
-const TOKENS: &[&str] = &[
-    "sim-admin-token",
-    "sim-vehaas-token",
-    "sim-user-token",
-    "sim-read-token",
-    "sim-expired-token",
-    "sim-admin-noadminmode-token",
-];
+/// Every token the simulator knows; none may ever be printed or logged.
+const TOKENS: &[&str] = common::SIM_TOKENS;
 
 /// Runs the command and checks that no token shows in what it printed.
 fn run_checked(env: &TestEnv, cmd: std::process::Command) -> (Output, String, String) {

@@ -12,14 +12,8 @@ use runnerdeck::audit::{AuditEntry, AuditLog};
 use runnerdeck::sim::{Fault, SimOptions};
 use serde_json::Value;
 
-const ACCESS_TOKENS: &[&str] = &[
-    "sim-admin-token",
-    "sim-vehaas-token",
-    "sim-user-token",
-    "sim-read-token",
-    "sim-expired-token",
-    "sim-admin-noadminmode-token",
-];
+/// Every token the simulator knows; none may ever be printed or logged.
+const ACCESS_TOKENS: &[&str] = common::SIM_TOKENS;
 
 const JOBS: &str = "/api/v2.0/jobs";
 

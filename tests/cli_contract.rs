@@ -5,28 +5,17 @@
 
 mod common;
 
-use std::time::Duration;
-
-use common::{TestEnv, run};
-use runnerdeck::sim::{Fault, SimOptions};
+use common::{TestEnv, Tui, path_str, run_clean};
+use runnerdeck::sim::Fault;
 use serde_json::{Value, json};
 
-const ACCESS_TOKENS: &[&str] = &["sim-admin-token", "sim-vehaas-token"];
-
 fn env() -> TestEnv {
-    TestEnv::with_options(SimOptions {
-        job_step: Duration::from_millis(100),
-        ..SimOptions::default()
-    })
+    TestEnv::fast_jobs()
 }
 
 /// Runs `runnerdeck --config CFG <args>`: (exit code, stdout, stderr); no token printed.
 fn rd(env: &TestEnv, args: &[&str]) -> (i32, String, String) {
-    let (out, stdout, stderr) = run(env.command(args));
-    for t in ACCESS_TOKENS {
-        assert!(!stdout.contains(t) && !stderr.contains(t), "{t} printed");
-    }
-    (out.status.code().expect("exit code"), stdout, stderr)
+    run_clean(env.command(args))
 }
 
 fn json(text: &str) -> Value {
@@ -458,4 +447,37 @@ fn completions_and_the_man_page_name_the_verbs() {
         stdout.contains("Exit codes"),
         "man page lacks the exit codes"
     );
+}
+
+#[test]
+fn on_a_terminal_a_grave_change_asks_and_no_is_the_default() {
+    let env = env();
+    let gl = env.sim.gitlab();
+    let id = calm_controller(&env);
+    let args: Vec<String> = [
+        "--config",
+        &path_str(&env.config),
+        "rc",
+        "delete",
+        &id.to_string(),
+    ]
+    .iter()
+    .map(|a| a.to_string())
+    .collect();
+    let mut tui = Tui::spawn(&args, &env.child_env(), env.dir.path(), 160, 10);
+    tui.wait_text("Go ahead? [y/N]");
+    tui.send("\r");
+    assert_eq!(tui.wait_exit().exit_code(), 1, "Enter is No");
+    tui.wait_raw(b"not confirmed: nothing was sent", "the refusal");
+    assert!(gl.controller_state(id).is_some(), "not deleted");
+    assert_eq!(
+        env.count("DELETE", &format!("{}/{id}", common::LIST_PATH)),
+        0
+    );
+
+    let mut tui = Tui::spawn(&args, &env.child_env(), env.dir.path(), 160, 10);
+    tui.wait_text("Go ahead? [y/N]");
+    tui.send("y\r");
+    assert_eq!(tui.wait_exit().exit_code(), 0);
+    assert_eq!(gl.controller_state(id), None, "deleted after yes");
 }

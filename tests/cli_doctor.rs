@@ -9,15 +9,8 @@ use common::{GITLAB_TOKEN_ENV, TestEnv, VEHAAS_TOKEN_ENV, run};
 use runnerdeck::sim::{SimOptions, gitlab};
 use serde_json::Value;
 
-/// Every token the simulator knows; none may ever be printed.
-const TOKENS: &[&str] = &[
-    "sim-admin-token",
-    "sim-vehaas-token",
-    "sim-user-token",
-    "sim-read-token",
-    "sim-expired-token",
-    "sim-admin-noadminmode-token",
-];
+/// Every token the simulator knows; none may ever be printed or logged.
+const TOKENS: &[&str] = common::SIM_TOKENS;
 
 /// Runs the command, checks that no token shows in what it printed and that nothing but reads
 /// reached the simulator.

@@ -7,7 +7,7 @@ mod common;
 
 use std::process::Command;
 
-use common::{GITLAB_TOKEN_ENV, TestEnv, Tui, VEHAAS_TOKEN_ENV, bin, path_str, run};
+use common::{GITLAB_TOKEN_ENV, TestEnv, Tui, VEHAAS_TOKEN_ENV, bin, path_str, run, run_clean};
 use serde_json::Value;
 
 /// `runnerdeck <args>` with no `--config` and nothing of the developer's environment: a temp
@@ -22,11 +22,7 @@ fn bare(env: &TestEnv, args: &[&str], vars: &[(&str, String)]) -> (i32, String, 
         cmd.env(k, v);
     }
     cmd.current_dir(env.dir.path());
-    let (out, stdout, stderr) = run(cmd);
-    for t in ["sim-admin-token", "sim-vehaas-token"] {
-        assert!(!stdout.contains(t) && !stderr.contains(t), "{t} printed");
-    }
-    (out.status.code().expect("exit code"), stdout, stderr)
+    run_clean(cmd)
 }
 
 fn bare_env(env: &TestEnv) -> Vec<(String, String)> {

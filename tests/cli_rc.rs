@@ -13,15 +13,8 @@ use runnerdeck::audit::{AuditEntry, AuditLog};
 use runnerdeck::sim::SimOptions;
 use serde_json::Value;
 
-/// Every access token the simulator knows; none may ever be printed or logged.
-const ACCESS_TOKENS: &[&str] = &[
-    "sim-admin-token",
-    "sim-vehaas-token",
-    "sim-user-token",
-    "sim-read-token",
-    "sim-expired-token",
-    "sim-admin-noadminmode-token",
-];
+/// Every token the simulator knows; none may ever be printed or logged.
+const ACCESS_TOKENS: &[&str] = common::SIM_TOKENS;
 
 fn env() -> TestEnv {
     TestEnv::with_options(SimOptions {

@@ -8,9 +8,8 @@ use std::path::{Path, PathBuf};
 
 use secrecy::SecretString;
 use serde::Deserialize;
-use zeroize::Zeroizing;
 
-use super::token::{shared_with_others, shell_quote};
+use super::token::read_private;
 
 /// What runnerdeck reads of glab's config.
 #[derive(Debug, Deserialize)]
@@ -69,23 +68,9 @@ pub(super) fn path() -> Option<PathBuf> {
 /// glab's config, `None` when there is none; `Err` (a sentence) when it is open to others or
 /// cannot be read.
 pub(super) fn load(path: &Path) -> Result<Option<GlabConfig>, String> {
-    let cannot =
-        |e: &dyn std::fmt::Display| format!("cannot read glab's config {}: {e}", path.display());
-    let mut file = match std::fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(cannot(&e)),
+    let Some(text) = read_private(path, "glab's config")? else {
+        return Ok(None);
     };
-    let meta = file.metadata().map_err(|e| cannot(&e))?;
-    if let Some(problem) = shared_with_others(&meta) {
-        return Err(format!(
-            "glab's config {} {problem} and may hold tokens, so it is not used: chmod 600 {}",
-            path.display(),
-            shell_quote(path)
-        ));
-    }
-    let mut text = Zeroizing::new(String::new());
-    std::io::Read::read_to_string(&mut file, &mut text).map_err(|e| cannot(&e))?;
     if text.trim().is_empty() {
         return Ok(None);
     }
@@ -95,7 +80,10 @@ pub(super) fn load(path: &Path) -> Result<Option<GlabConfig>, String> {
             .location()
             .map(|l| format!(" (line {}, column {})", l.line(), l.column()))
             .unwrap_or_default();
-        cannot(&format!("it is not YAML of glab's shape{at}"))
+        format!(
+            "cannot read glab's config {}: it is not YAML of glab's shape{at}",
+            path.display()
+        )
     })
 }
 

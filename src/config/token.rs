@@ -164,20 +164,35 @@ fn stderr_excerpt(text: &str) -> Option<String> {
 /// A token file must be readable by its owner only; anything else is refused with the
 /// command that fixes it.
 fn read_private_file(file: &Path) -> Result<Zeroizing<String>, String> {
-    let cannot = |e: std::io::Error| format!("cannot read token_file {}: {e}", file.display());
-    let mut handle = std::fs::File::open(file).map_err(cannot)?;
+    read_private(file, "token_file")?.ok_or_else(|| {
+        format!(
+            "cannot read token_file {}: it does not exist",
+            file.display()
+        )
+    })
+}
+
+/// A file only its owner may read (`what` names it in messages): `None` when there is none,
+/// `Err` when others may read it (with the chmod that fixes it) or it cannot be read.
+pub(super) fn read_private(path: &Path, what: &str) -> Result<Option<Zeroizing<String>>, String> {
+    let cannot = |e: std::io::Error| format!("cannot read {what} {}: {e}", path.display());
+    let mut handle = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(cannot(e)),
+    };
     // Checked on the open file, so what is read is what was checked.
     let meta = handle.metadata().map_err(cannot)?;
     if let Some(problem) = shared_with_others(&meta) {
         return Err(format!(
-            "token_file {} {problem}, so it is not used: chmod 600 {}",
-            file.display(),
-            shell_quote(file)
+            "{what} {} {problem}, so it is not used: chmod 600 {}",
+            path.display(),
+            shell_quote(path)
         ));
     }
     let mut text = Zeroizing::new(String::new());
     std::io::Read::read_to_string(&mut handle, &mut text).map_err(cannot)?;
-    Ok(text)
+    Ok(Some(text))
 }
 
 /// `Some("can be read by other users (mode 0644)")` when group or others have any access.
