@@ -57,6 +57,6 @@ fn context_flag_picks_the_instance_for_scripts() {
     assert!(out.status.success(), "{stderr}");
     assert_eq!(stdout.trim(), "[]");
     let (out, _, stderr) = common::run(env.command(&["--context", "nope", "rc", "list"]));
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("default, staging"), "{stderr}");
 }

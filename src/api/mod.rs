@@ -10,6 +10,7 @@ mod error_tests;
 mod failure;
 pub mod gitlab;
 mod gitlab_dto;
+pub mod gitlab_instance;
 mod gitlab_tokens;
 pub mod http;
 mod lenient;
@@ -23,8 +24,10 @@ mod vehaas_dto;
 
 pub use error::ApiError;
 pub use gitlab::GitLab;
+pub(crate) use gitlab_tokens::token_body;
 pub use http::{HttpOptions, Meta};
 pub use retry::{RetryNotice, RetryObserver, RetryPolicy, RetryReason};
 pub use sent::{Failure, Sent};
 pub use tls::{Insecurity, TlsOptions};
 pub use vehaas::{Vehaas, VehaasPaths};
+pub(crate) use vehaas_dto::runner_request_body;

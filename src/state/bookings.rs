@@ -14,7 +14,6 @@ use super::text_form::{FormError, TextForm, TextPurpose};
 use super::{Remote, State, unreachable};
 use crate::api::ApiError;
 use crate::domain::{RequestKey, Session, SessionId, Timestamp};
-use crate::duration;
 use crate::effect::Effect;
 use crate::msg::{Intent, Outcome};
 use crate::ops::{Change, Done, OpError};
@@ -327,7 +326,11 @@ pub(super) fn extend(
     value: &str,
     fx: &mut Vec<Effect>,
 ) -> Result<(), FormError> {
-    let by = duration::parse_human(value).map_err(FormError::Duration)?;
+    let by = state
+        .settings
+        .durations
+        .parse(value)
+        .map_err(FormError::Duration)?;
     let listed = state.bookings.sessions().iter().any(|s| s.id == session);
     if !listed {
         state.flash(Note::SessionGone(session));

@@ -60,6 +60,8 @@ pub struct Context {
     pub color: Option<String>,
     pub read_only: bool,
     pub vehaas_url: Option<String>,
+    /// Why veHaaS could not be set up (its token, its address), for the bookings pane.
+    pub vehaas_error: Option<String>,
     pub demo: bool,
     /// Zone for clock times on screen (the system zone in the app, UTC in tests).
     pub tz: jiff::tz::TimeZone,
@@ -86,6 +88,7 @@ impl Default for Context {
             color: None,
             read_only: false,
             vehaas_url: None,
+            vehaas_error: None,
             demo: false,
             tz: jiff::tz::TimeZone::UTC,
             context_name: crate::config::DEFAULT_CONTEXT.to_string(),
@@ -106,6 +109,8 @@ pub struct Settings {
     pub theme: crate::ui::theme::Theme,
     /// Whether the mouse is captured (`[ui] mouse`, `m`).
     pub mouse: bool,
+    /// How short and how long a booking or an extension may be (`[vehaas] max_duration`).
+    pub durations: crate::duration::Limits,
 }
 
 impl Default for Settings {
@@ -116,6 +121,7 @@ impl Default for Settings {
             keys: std::sync::Arc::default(),
             theme: crate::ui::theme::Theme::default(),
             mouse: false,
+            durations: crate::duration::Limits::default(),
         }
     }
 }

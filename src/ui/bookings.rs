@@ -31,13 +31,9 @@ fn pane_title(state: &State) -> Line<'static> {
     };
     let mut title = title(state, "veHaaS bookings", count, &b.remote);
     if let Some(f) = &b.filter {
-        title.spans.insert(
-            1,
-            Span::styled(
-                format!(" /{}", f.text),
-                theme::accent(),
-            ),
-        );
+        title
+            .spans
+            .insert(1, Span::styled(format!(" /{}", f.text), theme::accent()));
     }
     title
 }
@@ -51,7 +47,10 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
     frame.render_widget(block, area);
     if !b.configured {
         let msg = Span::styled(
-            " veHaaS is not configured: add a [vehaas] table to the config.",
+            match &state.context.vehaas_error {
+                Some(e) => format!(" {e}"),
+                None => " veHaaS is not configured: add a [vehaas] table to the config.".into(),
+            },
             theme::dim(),
         );
         frame.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), inner);

@@ -105,10 +105,9 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
     let title = title(state, "Runner controllers", count, &c.remote);
     let mut title = title;
     if let Some(f) = &c.filter {
-        title.spans.insert(
-            1,
-            Span::styled(format!(" /{}", f.text), theme::accent()),
-        );
+        title
+            .spans
+            .insert(1, Span::styled(format!(" /{}", f.text), theme::accent()));
     }
     let block = block(title, focus);
     let inner = block.inner(area);

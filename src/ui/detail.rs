@@ -68,10 +68,7 @@ fn fields(state: &State, d: &Detail, c: &RunnerController) -> Vec<Line<'static>>
         .unwrap_or_else(|| "—".into())
     };
     let connected = match c.connected {
-        Some(true) => Span::styled(
-            "yes (a token was used in the last hour)",
-            theme::ok(),
-        ),
+        Some(true) => Span::styled("yes (a token was used in the last hour)", theme::ok()),
         Some(false) => Span::raw("no (no token used in the last hour)"),
         None if d.remote.error.is_some() => {
             Span::styled("unknown (could not refresh)", theme::dim())

@@ -208,11 +208,7 @@ fn confirm(state: &State, c: &Confirm, frame: &mut Frame, area: Rect) {
     lines.push(Line::raw(""));
     if let Some(t) = &c.typed {
         let ok = c.armed();
-        let style = if ok {
-            theme::ok()
-        } else {
-            theme::warn()
-        };
+        let style = if ok { theme::ok() } else { theme::warn() };
         lines.push(Line::from(vec![
             Span::raw(format!(" Type {} to confirm: ", t.expected)),
             Span::styled(
@@ -493,10 +489,7 @@ fn secret(token: &NewToken, rotated: Option<TokenId>, frame: &mut Frame, area: R
         // Borrowed, never copied into a String that would outlive the frame unwiped.
         Line::from(vec![
             Span::raw(" "),
-            Span::styled(
-                token.secret.expose_secret(),
-                theme::strong(),
-            ),
+            Span::styled(token.secret.expose_secret(), theme::strong()),
         ]),
         Line::raw(""),
         Line::from(Span::styled(

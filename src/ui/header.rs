@@ -31,10 +31,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     ];
     if ctx.demo {
         spans.push(Span::raw("  "));
-        spans.push(Span::styled(
-            " DEMO ",
-            theme::badge(theme::palette().demo),
-        ));
+        spans.push(Span::styled(" DEMO ", theme::badge(theme::palette().demo)));
     }
     for (service, what) in &ctx.insecure {
         spans.push(Span::raw("  "));
@@ -55,15 +52,9 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
         ));
     }
     spans.push(Span::raw("  "));
-    spans.push(Span::styled(
-        " experimental API ",
-        theme::warn(),
-    ));
+    spans.push(Span::styled(" experimental API ", theme::warn()));
     if state.paused {
-        spans.push(Span::styled(
-            "  ⏸ auto-refresh paused",
-            theme::warn(),
-        ));
+        spans.push(Span::styled("  ⏸ auto-refresh paused", theme::warn()));
     }
     let mut lines = vec![Line::from(spans)];
     if let Some(b) = &state.banner {
