@@ -175,7 +175,9 @@ pub async fn run(
     // normal screen, and in the log.
     let mut terminal = ratatui::init();
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableBracketedPaste);
+    let _ = capture_mouse(state.settings.mouse);
     let result = event_loop(&mut terminal, state, conn, &switcher).await;
+    let _ = capture_mouse(false);
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableBracketedPaste);
     ratatui::restore();
     let _ = crossterm::execute!(std::io::stdout(), crossterm::cursor::Show);
@@ -194,9 +196,10 @@ fn log_panics() {
 
 /// `ctrl-z` or a `SIGTSTP`: the terminal is given back as it was, the process stops, and on
 /// `fg` (`SIGCONT`) the screen comes back whole.
-fn suspend(terminal: &mut DefaultTerminal) -> std::io::Result<()> {
+fn suspend(terminal: &mut DefaultTerminal, mouse: bool) -> std::io::Result<()> {
     use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
     use crossterm::terminal::EnterAlternateScreen;
+    let _ = capture_mouse(false);
     let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
     ratatui::restore();
     let _ = crossterm::execute!(std::io::stdout(), crossterm::cursor::Show);
@@ -213,7 +216,17 @@ fn suspend(terminal: &mut DefaultTerminal) -> std::io::Result<()> {
     // A fresh terminal has empty buffers, so the next frame is drawn whole; `clear()` would
     // ask the terminal where its cursor is, an answer the event reader may well swallow.
     *terminal = ratatui::Terminal::new(ratatui::backend::CrosstermBackend::new(std::io::stdout()))?;
-    Ok(())
+    capture_mouse(mouse)
+}
+
+/// Mouse reports on (clicks and the wheel reach the program) or off (the terminal selects).
+fn capture_mouse(on: bool) -> std::io::Result<()> {
+    use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+    if on {
+        crossterm::execute!(std::io::stdout(), EnableMouseCapture)
+    } else {
+        crossterm::execute!(std::io::stdout(), DisableMouseCapture)
+    }
 }
 
 /// `SIGTSTP` from outside (`kill -TSTP`), handled like `ctrl-z` so the terminal is restored.
@@ -246,9 +259,13 @@ fn terminal_events() -> mpsc::UnboundedReceiver<std::io::Result<Event>> {
     rx
 }
 
-fn to_msg(state: &State, ev: Event) -> Option<Msg> {
+fn to_msg(state: &State, view: &View, ev: Event) -> Option<Msg> {
     match ev {
         Event::Key(k) => state.settings.keys.map(state, k).map(Msg::Intent),
+        Event::Mouse(m) if state.settings.mouse => view
+            .hits
+            .intent(crate::keymap::mode(state), &m)
+            .map(Msg::Intent),
         Event::Paste(text) => Some(Msg::Intent(crate::msg::Intent::Paste(text))),
         Event::Resize(..) => Some(Msg::Resize),
         _ => None,
@@ -275,7 +292,7 @@ async fn event_loop(
     loop {
         log_history(&state, &mut logged);
         if std::mem::take(&mut state.suspend) {
-            suspend(terminal)?;
+            suspend(terminal, state.settings.mouse)?;
             state.dirty = true;
         }
         if state.dirty {
@@ -298,7 +315,7 @@ async fn event_loop(
                 continue;
             }
             ev = events.recv() => match ev {
-                Some(Ok(ev)) => batch.extend(to_msg(&state, ev)),
+                Some(Ok(ev)) => batch.extend(to_msg(&state, &view, ev)),
                 Some(Err(e)) => return Err(e),
                 None => return Ok(()),
             },
@@ -321,7 +338,7 @@ async fn event_loop(
             }
         }
         while let Ok(ev) = events.try_recv() {
-            let Some(msg) = to_msg(&state, ev?) else {
+            let Some(msg) = to_msg(&state, &view, ev?) else {
                 continue;
             };
             reduce(&mut state, msg, &mut conn, switcher, &switch_tx)?;
@@ -363,6 +380,7 @@ fn switch(
             *conn = Connection::open(setup.gitlab, setup.vehaas, setup.notices, false);
             *state = state.successor(context, setup.settings);
             *view = View::default();
+            capture_mouse(state.settings.mouse)?;
             for fx in state.init() {
                 perform(conn, fx, switcher, switch_tx)?;
             }
@@ -398,6 +416,7 @@ fn perform(
 ) -> std::io::Result<()> {
     match effect {
         Effect::Copy { text } => copy_osc52(&text),
+        Effect::MouseCapture(on) => capture_mouse(on),
         Effect::SwitchContext { name } => {
             switcher.start(name, switch_tx.clone());
             Ok(())

@@ -34,6 +34,10 @@ pub struct Config {
     /// Other instances by name (`[contexts.staging.gitlab]` ...), switched to with `:ctx NAME`
     /// or `--context NAME`; the top-level `[gitlab]` / `[vehaas]` are the context "default".
     pub contexts: std::collections::BTreeMap<String, ContextConfig>,
+    /// `[keys]`: an action's keys by its name (`toggle_dry_run = "x"`, or a list).
+    pub keys: std::collections::BTreeMap<String, Vec<String>>,
+    /// `[theme]`: a colour per element (`accent = "magenta"`), over `[ui] theme`.
+    pub theme: std::collections::BTreeMap<String, String>,
     /// Where it came from: a file, or the environment and glab's config.
     pub origin: Origin,
 }
@@ -143,6 +147,18 @@ pub struct UiConfig {
     pub refresh_seconds: u64,
     /// Seconds a flash message stays on screen.
     pub flash_seconds: u64,
+    /// `dark` or `light`: the colours for the terminal's background.
+    pub theme: ThemeName,
+    /// Capture the mouse at start (click, wheel); off keeps the terminal's text selection.
+    pub mouse: bool,
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ThemeName {
+    #[default]
+    Dark,
+    Light,
 }
 
 impl Default for UiConfig {
@@ -150,6 +166,8 @@ impl Default for UiConfig {
         Self {
             refresh_seconds: 15,
             flash_seconds: 6,
+            theme: ThemeName::Dark,
+            mouse: false,
         }
     }
 }

@@ -99,6 +99,23 @@ pub enum Intent {
     ReadOnly,
     /// `ctrl-z`: give the terminal back to the shell until `fg`.
     Suspend,
+    /// `m`: capture the mouse, or give it back to the terminal (its text selection).
+    ToggleMouse,
+    /// A click on a pane, and on the `row`-th row of its list when it hit one.
+    Click {
+        pane: Pane,
+        row: Option<usize>,
+    },
+    /// The wheel over a pane: the selection moves.
+    Wheel {
+        pane: Pane,
+        down: bool,
+    },
+    /// `v` in the bookings pane: the table or the timeline.
+    ToggleTimeline,
+    /// `+` / `-` on the timeline: fewer or more hours across.
+    ZoomIn,
+    ZoomOut,
     // Inside dialogs.
     Edit(Edit),
     /// Text pasted at once (bracketed paste).

@@ -13,8 +13,10 @@ use crate::api::{ApiError, GitLab, Vehaas, VehaasPaths};
 use crate::cli::Cli;
 use crate::config::{self, Config, ConfigError, GitlabConfig, HttpConfig, VehaasConfig};
 use crate::domain::Deprecation;
+use crate::keymap::Keymap;
 use crate::sim::{SimOptions, Simulator};
 use crate::state::{Context, Settings};
+use crate::ui::theme::{Palette, Theme};
 
 /// What the TUI runs on: GitLab, and veHaaS when it is configured and could be set up.
 pub struct Setup {
@@ -88,7 +90,8 @@ pub async fn services(cli: &Cli) -> Result<(Services, Vec<String>), SetupError> 
     if cli.demo {
         return Ok((demo(cli).await?, Vec::new()));
     }
-    let (cfg, warnings) = config::find(cli.config.as_deref())?;
+    let (cfg, mut warnings) = config::find(cli.config.as_deref())?;
+    warnings.extend(look(&cfg).2);
     let name = cli
         .context
         .clone()
@@ -100,6 +103,31 @@ pub async fn services(cli: &Cli) -> Result<(Services, Vec<String>), SetupError> 
             Err(e)
         }
     }
+}
+
+/// The keys and colours of the config (`[keys]`, `[ui] theme`, `[theme]`, NO_COLOR), and what
+/// in them was not taken.
+fn look(cfg: &Config) -> (Arc<Keymap>, Theme, Vec<String>) {
+    let (keys, mut warnings) = Keymap::with_overrides(&cfg.keys);
+    let mut palette = match cfg.ui.theme {
+        config::ThemeName::Dark => Palette::DARK,
+        config::ThemeName::Light => Palette::LIGHT,
+    };
+    for (element, colour) in &cfg.theme {
+        if let Err(w) = palette.set(element, colour) {
+            warnings.push(format!("{w}; the theme's colour stays"));
+        }
+    }
+    let theme = Theme {
+        palette,
+        mono: no_color(),
+    };
+    (Arc::new(keys), theme, warnings)
+}
+
+/// NO_COLOR (<https://no-color.org>): set and not empty.
+pub fn no_color() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
 }
 
 /// The caller never sees these when set-up fails; they may well explain why.
@@ -177,16 +205,19 @@ fn context_services(cfg: &Config, name: &str, read_only: bool) -> Result<Service
         contexts: cfg.context_names(),
         ..Context::default()
     };
+    let (keys, theme, _) = look(cfg);
     let settings = Settings {
         refresh_every: (cfg.ui.refresh_seconds > 0)
             .then(|| std::time::Duration::from_secs(cfg.ui.refresh_seconds)),
         flash_for: std::time::Duration::from_secs(cfg.ui.flash_seconds.max(1)),
+        keys,
+        theme,
+        mouse: cfg.ui.mouse,
         durations: ctx
             .vehaas
             .as_ref()
             .map(VehaasConfig::limits)
             .unwrap_or_default(),
-        ..Settings::default()
     };
     Ok(Services {
         gitlab,
@@ -236,7 +267,13 @@ async fn demo(cli: &Cli) -> Result<Services, SetupError> {
         gitlab: Ok(Arc::new(gitlab)),
         vehaas: Some(Ok(Arc::new(vehaas))),
         context,
-        settings: Settings::default(),
+        settings: Settings {
+            theme: Theme {
+                mono: no_color(),
+                ..Theme::default()
+            },
+            ..Settings::default()
+        },
         simulator: Some(sim),
         notices,
         config: None,

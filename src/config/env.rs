@@ -125,6 +125,8 @@ pub(super) fn from_environment() -> Result<Option<(Config, Vec<String>)>, Config
         ui: UiConfig::default(),
         http: HttpConfig::default(),
         contexts: BTreeMap::new(),
+        keys: BTreeMap::new(),
+        theme: BTreeMap::new(),
         origin: Origin::Environment(origin),
     };
     Ok(Some((config, warnings)))

@@ -27,6 +27,27 @@ pub(super) struct RawConfig {
     http: HttpConfig,
     #[serde(default)]
     contexts: BTreeMap<String, RawContext>,
+    #[serde(default)]
+    keys: BTreeMap<String, KeyList>,
+    #[serde(default)]
+    theme: BTreeMap<String, String>,
+}
+
+/// One key or several.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum KeyList {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl KeyList {
+    fn into_vec(self) -> Vec<String> {
+        match self {
+            Self::One(k) => vec![k],
+            Self::Many(ks) => ks,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -147,6 +168,12 @@ impl RawConfig {
             ui: self.ui,
             http: self.http,
             contexts,
+            keys: self
+                .keys
+                .into_iter()
+                .map(|(k, v)| (k, v.into_vec()))
+                .collect(),
+            theme: self.theme,
             origin: Origin::File(path.to_path_buf()),
         })
     }

@@ -83,6 +83,9 @@ pub struct Bookings {
     pub selected: Option<RowKey>,
     pub requests: Vec<PendingRequest>,
     pub filter: Option<Filter>,
+    /// `v`: the timeline instead of the table, at this zoom.
+    pub timeline: bool,
+    pub zoom: crate::ui::timeline::Zoom,
     view: Vec<RowRef>,
     /// The keys of `view` when it was built.
     keys: Vec<RowKey>,
@@ -101,6 +104,8 @@ impl Bookings {
             selected: None,
             requests: Vec::new(),
             filter: None,
+            timeline: false,
+            zoom: crate::ui::timeline::Zoom::default(),
             view: Vec::new(),
             keys: Vec::new(),
             current: 0,
@@ -171,7 +176,7 @@ impl Bookings {
         self.select_at(next);
     }
 
-    fn select_at(&mut self, index: usize) {
+    pub(super) fn select_at(&mut self, index: usize) {
         let i = index.min(self.view.len().saturating_sub(1));
         self.selected = self.row(i).map(|r| r.key());
     }
@@ -260,6 +265,9 @@ pub(super) fn intent(state: &mut State, intent: Intent, fx: &mut Vec<Effect>) {
         Intent::PageDown => b.move_by(10),
         Intent::Top => b.select_at(0),
         Intent::Bottom => b.select_at(usize::MAX),
+        Intent::ToggleTimeline => b.timeline = !b.timeline,
+        Intent::ZoomIn => b.zoom = b.zoom.zoom_in(),
+        Intent::ZoomOut => b.zoom = b.zoom.zoom_out(),
         Intent::Copy => match b.selected_row().and_then(|r| r.tag().map(str::to_string)) {
             Some(text) => {
                 state.flash(Note::CopiedTag(text.clone()));

@@ -405,6 +405,20 @@ fn intent(state: &mut State, i: Intent) -> Vec<Effect> {
             state.paused = !state.paused;
             state.flash(Note::Paused(state.paused));
         }
+        Intent::ToggleMouse => {
+            state.settings.mouse = !state.settings.mouse;
+            state.flash(Note::Mouse(state.settings.mouse));
+            fx.push(Effect::MouseCapture(state.settings.mouse));
+        }
+        Intent::Click { pane, row } => click(state, pane, row),
+        Intent::Wheel { pane, down } => {
+            state.focus = pane;
+            let step = if down { Intent::Down } else { Intent::Up };
+            match pane {
+                Pane::Controllers => rc::intent(state, step, &mut fx),
+                Pane::Bookings => bookings::intent(state, step, &mut fx),
+            }
+        }
         Intent::Back => back(state),
         Intent::CommandLine => command::open(state),
         Intent::ReadOnly => state.flash(Note::ReadOnlyKey),
@@ -424,6 +438,18 @@ pub(crate) fn quit(state: &mut State) {
         state.quit = true;
     } else {
         state.dialog = Some(Dialog::Quit);
+    }
+}
+
+/// A click focuses its pane and selects the row under it.
+fn click(state: &mut State, pane: Pane, row: Option<usize>) {
+    state.focus = pane;
+    match (pane, row) {
+        (Pane::Controllers, Some(i)) if state.controllers.detail.is_none() => {
+            state.controllers.select_index(i);
+        }
+        (Pane::Bookings, Some(i)) => state.bookings.select_at(i),
+        _ => {}
     }
 }
 

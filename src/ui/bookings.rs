@@ -29,7 +29,12 @@ fn pane_title(state: &State) -> Line<'static> {
         (Some(c), n) => Some(format!("{c} + {n} requests")),
         (None, _) => None,
     };
-    let mut title = title(state, "veHaaS bookings", count, &b.remote);
+    let name = if b.timeline {
+        format!("veHaaS bookings · timeline {}", b.zoom.label())
+    } else {
+        "veHaaS bookings".to_string()
+    };
+    let mut title = title(state, &name, count, &b.remote);
     if let Some(f) = &b.filter {
         title
             .spans
@@ -79,6 +84,10 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
     if let Some(line) = footer {
         frame.render_widget(Paragraph::new(line), footer_area);
     }
+    if b.timeline {
+        timeline(state, view, frame, inner);
+        return;
+    }
     let wide = inner.width >= 90;
     let compact = inner.width < 64;
     let assembly_w = b
@@ -117,6 +126,29 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
         .row_highlight_style(theme::selected(focus));
     let mut ts = TableState::default().with_selected(selected.map(|s| s - off));
     frame.render_stateful_widget(table, inner, &mut ts);
+    let body = Rect {
+        y: inner.y + 1,
+        height: inner.height.saturating_sub(1),
+        ..inner
+    };
+    view.hits.rows(Pane::Bookings, body, off, b.len() - off);
+}
+
+/// `v`: the current sessions on a time axis, the selected one highlighted.
+fn timeline(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
+    let b = &state.bookings;
+    let sessions: Vec<Session> = b
+        .rows()
+        .filter_map(|r| match r {
+            BRow::Session(s) => Some(s.clone()),
+            BRow::Request(_) => None,
+        })
+        .collect();
+    let selected = b.selected_session().map(|s| s.id.as_str());
+    let widget = super::timeline::Timeline::new(&sessions, state.now, &state.context.tz)
+        .selected(selected)
+        .zoom(b.zoom);
+    frame.render_stateful_widget(widget, area, &mut view.timeline);
 }
 
 /// The columns for the width: compact drops the owner, wide adds start and end.

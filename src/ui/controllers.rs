@@ -164,6 +164,12 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
         .row_highlight_style(theme::selected(focus));
     let mut ts = TableState::default().with_selected(selected.map(|s| s - off));
     frame.render_stateful_widget(table, inner, &mut ts);
+    let body = Rect {
+        y: inner.y + 1,
+        height: inner.height.saturating_sub(1),
+        ..inner
+    };
+    view.hits.rows(Pane::Controllers, body, off, shown - off);
 }
 
 /// What `t` would do to the selected controller, before anything is sent.

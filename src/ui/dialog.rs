@@ -8,8 +8,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 use tui_input::Input;
 
+use super::hits::Target;
 use super::preview::meaning;
-use super::{theme, words};
+use super::{View, theme, words};
 use crate::audit::AuditEntry;
 use crate::display;
 use crate::domain::{ControllerState, NewToken, TokenId};
@@ -19,10 +20,13 @@ use crate::state::{
     RunnerForm, State, StatePicker, TextForm, TextPurpose,
 };
 
-pub fn render(state: &State, frame: &mut Frame, area: Rect) {
+pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
+    if state.dialog.is_some() || state.help.is_some() {
+        view.hits.push(area, Target::Modal);
+    }
     if let Some(d) = &state.dialog {
         match d {
-            Dialog::Confirm(c) => confirm(state, c, frame, area),
+            Dialog::Confirm(c) => confirm(state, c, view, frame, area),
             Dialog::StatePicker(p) => picker(state, p, frame, area),
             Dialog::ControllerForm(f) => controller_form(f, frame, area),
             Dialog::RunnerForm(f) => runner_form(f, frame, area),
@@ -171,6 +175,7 @@ fn mode_name(mode: keymap::Mode) -> &'static str {
     match mode {
         Rc => "runner controllers",
         Bookings => "veHaaS bookings",
+        Timeline => "veHaaS bookings timeline",
         Detail => "runner controller detail",
         Confirm | Typed => "confirmation",
         Picker => "state picker",
@@ -193,7 +198,7 @@ fn buttons(yes: bool) -> Line<'static> {
     ])
 }
 
-fn confirm(state: &State, c: &Confirm, frame: &mut Frame, area: Rect) {
+fn confirm(state: &State, c: &Confirm, view: &mut View, frame: &mut Frame, area: Rect) {
     let w = words::question(state, c);
     let mut lines = vec![
         Line::from(Span::styled(
@@ -225,7 +230,18 @@ fn confirm(state: &State, c: &Confirm, frame: &mut Frame, area: Rect) {
     }
     let (width, height) = fit(&lines, 76, area);
     let inner = popup(frame, area, width, height, &w.title, true);
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    if c.typed.is_some() {
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+        return;
+    }
+    // The buttons on the last line, where the mouse can find them.
+    let buttons = lines.pop().unwrap_or_default();
+    let [text, row] = Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(inner);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), text);
+    frame.render_widget(Paragraph::new(buttons), row);
+    let at = |x: u16, w: u16| Rect::new(row.x + x, row.y, w.min(row.width.saturating_sub(x)), 1);
+    view.hits.push(at(2, 9), Target::Answer(true));
+    view.hits.push(at(14, 8), Target::Answer(false));
 }
 
 fn picker(state: &State, p: &StatePicker, frame: &mut Frame, area: Rect) {

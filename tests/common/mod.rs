@@ -61,6 +61,7 @@ const SCRUBBED_ENV: &[&str] = &[
     "CI_SERVER_URL",
     "VEHAAS_URL",
     "VEHAAS_TOKEN",
+    "NO_COLOR",
     "RUNNERDECK_SIM_GITLAB_TOKEN",
     "RUNNERDECK_SIM_VEHAAS_TOKEN",
 ];

@@ -58,6 +58,20 @@ fn intents() -> impl Strategy<Value = Intent> {
         Just(Intent::Edit(Edit::Char('1'))),
         Just(Intent::Edit(Edit::Char('k'))),
         Just(Intent::Edit(Edit::Backspace)),
+        Just(Intent::ToggleTimeline),
+        Just(Intent::ZoomIn),
+        Just(Intent::Click {
+            pane: crate::state::Pane::Controllers,
+            row: Some(3)
+        }),
+        Just(Intent::Click {
+            pane: crate::state::Pane::Bookings,
+            row: Some(99)
+        }),
+        Just(Intent::Wheel {
+            pane: crate::state::Pane::Bookings,
+            down: true
+        }),
     ]
 }
 
@@ -126,7 +140,10 @@ fn answer(effect: &Effect, ok: bool, seed: usize) -> Option<Msg> {
                 Err(fail())
             },
         },
-        Effect::Copy { .. } | Effect::CopySecret { .. } | Effect::SwitchContext { .. } => {
+        Effect::Copy { .. }
+        | Effect::CopySecret { .. }
+        | Effect::SwitchContext { .. }
+        | Effect::MouseCapture(_) => {
             return None;
         }
     };
