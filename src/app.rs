@@ -163,7 +163,9 @@ pub async fn run(
     context.insecure = insecurity(&gitlab, vehaas.as_deref());
     let conn = Connection::open(gitlab, vehaas, notices, context.demo);
     let mut state = State::new(Timestamp::now(), context, settings);
-    for w in warnings {
+    let (saved, unreadable) = crate::saved_file::load();
+    state.restore(&saved);
+    for w in warnings.into_iter().chain(unreadable) {
         state.flash(state::Note::ConfigWarning(w));
     }
     let switcher = Switcher {
@@ -176,7 +178,7 @@ pub async fn run(
     let mut terminal = ratatui::init();
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableBracketedPaste);
     let _ = capture_mouse(state.settings.mouse);
-    let result = event_loop(&mut terminal, state, conn, &switcher).await;
+    let result = event_loop(&mut terminal, state, conn, &switcher, saved).await;
     let _ = capture_mouse(false);
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableBracketedPaste);
     ratatui::restore();
@@ -277,6 +279,7 @@ async fn event_loop(
     mut state: State,
     mut conn: Connection,
     switcher: &Switcher,
+    mut saved: state::Saved,
 ) -> std::io::Result<()> {
     let mut events = terminal_events();
     let (switch_tx, mut switch_rx) = mpsc::unbounded_channel::<Switched>();
@@ -321,7 +324,8 @@ async fn event_loop(
             },
             Some(o) = conn.rx.recv() => batch.push(Msg::Outcome(o)),
             Some((name, result)) = switch_rx.recv() => {
-                switch(&mut state, &mut conn, &mut view, name, result, switcher, &switch_tx)?;
+                let views = (&mut view, &mut saved);
+                switch(&mut state, &mut conn, views, name, result, switcher, &switch_tx)?;
                 continue;
             }
             _ = tick.tick() => batch.push(Msg::Tick { now: Timestamp::now() }),
@@ -334,6 +338,7 @@ async fn event_loop(
         for msg in batch {
             reduce(&mut state, msg, &mut conn, switcher, &switch_tx)?;
             if state.quit {
+                leave(&state, &mut saved);
                 return Ok(());
             }
         }
@@ -343,10 +348,17 @@ async fn event_loop(
             };
             reduce(&mut state, msg, &mut conn, switcher, &switch_tx)?;
             if state.quit {
+                leave(&state, &mut saved);
                 return Ok(());
             }
         }
     }
+}
+
+/// Quitting: the view is kept for the next start.
+fn leave(state: &State, saved: &mut state::Saved) {
+    state.save_into(saved);
+    crate::saved_file::store(saved);
 }
 
 fn reduce(
@@ -367,7 +379,7 @@ fn reduce(
 fn switch(
     state: &mut State,
     conn: &mut Connection,
-    view: &mut View,
+    (view, saved): (&mut View, &mut state::Saved),
     name: String,
     result: Result<(Setup, Vec<String>), String>,
     switcher: &Switcher,
@@ -378,7 +390,10 @@ fn switch(
             let mut context = setup.context;
             context.insecure = insecurity(&setup.gitlab, setup.vehaas.as_deref());
             *conn = Connection::open(setup.gitlab, setup.vehaas, setup.notices, false);
+            state.save_into(saved);
             *state = state.successor(context, setup.settings);
+            state.restore(saved);
+            crate::saved_file::store(saved);
             *view = View::default();
             capture_mouse(state.settings.mouse)?;
             for fx in state.init() {

@@ -122,6 +122,11 @@ pub enum Intent {
     Paste(String),
     NextField,
     PrevField,
+    /// The `:` line: tab completes.
+    Complete,
+    /// The `:` line: up / down through the commands run before.
+    HistoryBack,
+    HistoryForward,
     Submit,
     Answer(bool),
 }

@@ -195,3 +195,51 @@ fn without_no_color_there_is_colour() {
         "the control: {params:?}"
     );
 }
+
+#[test]
+fn the_pane_the_filter_and_the_command_history_come_back_at_the_next_start() {
+    let env = TestEnv::start();
+    let mut tui = start(&env, &[]);
+    tui.send(":bookings\r");
+    tui.wait_text("n request runner");
+    tui.send("/HIL\r");
+    tui.wait_text("/HIL");
+    tui.send("q");
+    assert!(tui.wait_exit().success());
+    let kept = std::fs::read_to_string(env.state_dir().join("view.toml")).expect("view.toml");
+    assert!(kept.contains("HIL"), "{kept}");
+
+    let mut tui = start(&env, &[]);
+    let screen = tui.wait_text("/HIL");
+    assert!(
+        screen.contains("n request runner"),
+        "the bookings pane has the keys:\n{screen}"
+    );
+    tui.send(":");
+    tui.wait_text("Command");
+    tui.send("\x1b[A");
+    tui.wait_for(
+        |s| {
+            s.lines().any(|l| {
+                l.split_once(" : ")
+                    .is_some_and(|(_, v)| v.trim_start().starts_with("bookings"))
+            })
+        },
+        "the : line holding the command run last time",
+    );
+}
+
+#[test]
+fn an_unreadable_view_file_is_a_warning_and_a_fresh_start() {
+    let env = TestEnv::start();
+    std::fs::write(env.state_dir().join("view.toml"), "history = [unclosed").expect("write");
+    let mut tui = start(&env, &[]);
+    tui.wait_text("view.toml: not read");
+    tui.send("q");
+    assert!(tui.wait_exit().success());
+    let kept = std::fs::read_to_string(env.state_dir().join("view.toml")).expect("view.toml");
+    assert!(
+        kept.contains("[contexts.default]"),
+        "rewritten at quit: {kept}"
+    );
+}

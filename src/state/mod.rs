@@ -7,6 +7,7 @@ mod bookings;
 mod bulk;
 mod changes;
 mod command;
+mod command_line;
 mod confirm;
 mod controller_form;
 mod controllers;
@@ -18,6 +19,7 @@ mod rc;
 mod remote;
 mod requests;
 mod runner_form;
+mod saved;
 mod text_form;
 mod undo;
 
@@ -26,6 +28,7 @@ use std::time::Duration;
 
 pub use bookings::{Bookings, Row as BookingRow, RowKey as BookingKey};
 pub use changes::{Pending, Plan, Purpose, Step};
+pub use command_line::CommandHistory;
 pub use confirm::{Confirm, Question, TypedId};
 pub use controller_form::{ControllerField, ControllerForm, FormMode};
 pub use controllers::Controllers;
@@ -36,6 +39,7 @@ pub use notes::{Irreversible, Level, ManyKind, Note};
 pub use remote::{Health, Remote, RemoteError, Retrying};
 pub use requests::{PendingRequest, RequestPhase, poll_delay};
 pub use runner_form::{RunnerField, RunnerForm};
+pub use saved::{Saved, SavedView};
 pub use text_form::{FormError, TextForm, TextPurpose};
 pub use undo::LastChange;
 
@@ -158,6 +162,8 @@ pub struct State {
     pub flash: Option<Flash>,
     /// Every flash, newest last (bounded), for the error history and the log file.
     pub history: VecDeque<HistoryEntry>,
+    /// The commands run on the `:` line (restored at start from the state dir).
+    pub command_history: command_line::CommandHistory,
     /// A server said something is deprecated: shown in the header for the rest of the run.
     pub banner: Option<Deprecation>,
     /// Changes on their way, by id: what each was, for its outcome and for quitting.
@@ -193,6 +199,7 @@ impl State {
             help: None,
             flash: None,
             history: VecDeque::new(),
+            command_history: command_line::CommandHistory::default(),
             banner: None,
             changes: BTreeMap::new(),
             paused: false,
@@ -213,6 +220,7 @@ impl State {
         next.next_id = self.next_id;
         next.next_seq = self.next_seq;
         next.history = self.history.clone();
+        next.command_history = self.command_history.clone();
         next
     }
 

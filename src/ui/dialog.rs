@@ -458,7 +458,7 @@ fn text_words(p: &TextPurpose) -> (String, String, &'static str, &'static str) {
         ),
         TextPurpose::Command => (
             "Command".into(),
-            "log (audit log) · rc · bookings · ctx [NAME] · readonly · q".into(),
+            "log · rc · bookings · ctx NAME · readonly · q   tab completes · ↑ before".into(),
             ":",
             "log",
         ),
@@ -486,7 +486,11 @@ fn text_form(f: &TextForm, frame: &mut Frame, area: Rect) {
         rows[0],
     );
     field(frame, rows[1], name, &f.input, placeholder, true);
-    frame.render_widget(Paragraph::new(error_line(&f.error)), rows[2]);
+    let below = match (&f.error, &f.hint) {
+        (None, Some(hint)) => Line::from(Span::styled(format!(" {hint}"), theme::dim())),
+        _ => error_line(&f.error),
+    };
+    frame.render_widget(Paragraph::new(below), rows[2]);
 }
 
 /// A new token's secret, shown this once.
