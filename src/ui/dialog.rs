@@ -458,7 +458,7 @@ fn text_words(p: &TextPurpose) -> (String, String, &'static str, &'static str) {
         ),
         TextPurpose::Command => (
             "Command".into(),
-            "log · rc · bookings · ctx NAME · readonly · q   tab completes · ↑ before".into(),
+            "log  rc  bookings  ctx NAME  readonly  q  · tab completes · ↑ history".into(),
             ":",
             "log",
         ),
