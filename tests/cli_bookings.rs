@@ -362,3 +362,26 @@ fn a_timed_out_request_may_have_booked() {
         "HIL-BENCH-03"
     );
 }
+
+/// 12.12: a session that is over is neither extended nor released, and nothing is sent.
+#[test]
+fn an_ended_session_is_not_extended_or_released() {
+    let env = env();
+    let v = env.sim.vehaas();
+    assert_eq!(v.session_state("1047").as_deref(), Some("ended"));
+    let end = v.session_end("1047");
+    let (code, _, stderr) = rd(&env, &["bookings", "extend", "1047", "--by", "10m"]);
+    assert_eq!(code, 5, "{stderr}");
+    assert!(stderr.contains("already over"), "{stderr}");
+    let (code, _, stderr) = rd(&env, &["bookings", "release", "1047", "--yes"]);
+    assert_eq!(code, 5, "{stderr}");
+    assert!(stderr.contains("already over"), "{stderr}");
+    let changes = env
+        .requests()
+        .iter()
+        .filter(|r| r.method != "GET" && r.path.contains("/1047"))
+        .count();
+    assert_eq!(changes, 0, "nothing reached veHaaS");
+    assert_eq!(v.session_end("1047"), end);
+    assert_eq!(v.session_state("1047").as_deref(), Some("ended"));
+}

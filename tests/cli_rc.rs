@@ -532,3 +532,64 @@ fn scopes_are_added_and_removed_with_the_servers_refusals() {
         "{refused:?}"
     );
 }
+
+/// 12.5: the instance scope on an enabled controller judges every job at once; like the TUI's
+/// typed id, the CLI asks, and with no terminal refuses without `--yes`.
+#[test]
+fn the_instance_scope_on_an_enabled_controller_needs_yes() {
+    let env = env();
+    let gl = env.sim.gitlab();
+    let id = gl
+        .controller_ids()
+        .into_iter()
+        .find(|id| {
+            gl.scopes(*id) == Some((false, Vec::new()))
+                && gl.controller_state(*id).as_deref() == Some("enabled")
+        })
+        .expect("an enabled controller without scopes");
+    let ids = id.to_string();
+    let (code, _, stderr) = rd(&env, &["rc", "scope", "add", &ids, "--instance"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("--yes"), "{stderr}");
+    assert_eq!(
+        gl.scopes(id),
+        Some((false, Vec::new())),
+        "nothing was added"
+    );
+    assert!(
+        !env.requests()
+            .iter()
+            .any(|r| r.method == "POST" && r.path.contains("/scopes/")),
+        "nothing was sent"
+    );
+    let (code, _, stderr) = rd(&env, &["rc", "scope", "add", &ids, "--instance", "--yes"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(gl.scopes(id), Some((true, Vec::new())));
+}
+
+/// 12.7: a change the server refused is audited with the server's `X-Request-Id`, the id
+/// support asks for; a success keeps it too.
+#[test]
+fn a_refused_change_is_audited_with_the_servers_request_id() {
+    let env = env();
+    let gl = env.sim.gitlab();
+    let id = gl
+        .controller_ids()
+        .into_iter()
+        .find(|id| gl.scopes(*id) == Some((false, Vec::new())))
+        .expect("a controller without scopes");
+    let ids = id.to_string();
+    // Runner 6 is not an instance runner: GitLab refuses the scope.
+    let (code, _, stderr) = rd(&env, &["rc", "scope", "add", &ids, "--runner", "6"]);
+    assert_eq!(code, 5, "{stderr}");
+    let (code, _, stderr) = rd(&env, &["rc", "scope", "add", &ids, "--runner", "1"]);
+    assert_eq!(code, 0, "{stderr}");
+    let entries = audit(&env);
+    assert_eq!(entries.len(), 2, "{entries:?}");
+    for e in &entries {
+        let rid = e.request_id.as_deref().unwrap_or_default();
+        assert!(rid.starts_with("01JSIM"), "{e:?}");
+    }
+    assert_ne!(entries[0].request_id, entries[1].request_id);
+    assert!(entries[0].status >= 400, "{:?}", entries[0]);
+}
