@@ -178,6 +178,8 @@ fn mode_name(mode: keymap::Mode) -> &'static str {
         Log => "audit log",
         Quit => "quitting",
         Help => "help",
+        Health => "health findings",
+        Events => "runner controller events",
     }
 }
 

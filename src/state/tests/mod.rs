@@ -20,10 +20,12 @@ mod bulk;
 mod controllers;
 mod detail;
 mod filter;
+pub mod health_fixture;
 mod regressions;
 mod reported_changes;
 mod reported_requests;
 mod reported_safety;
+pub mod vitals;
 
 pub fn t0() -> Timestamp {
     "2026-11-22T10:00:00Z".parse().expect("time")
