@@ -144,6 +144,7 @@ pub fn for_context(
         refresh_every: (cfg.ui.refresh_seconds > 0)
             .then(|| std::time::Duration::from_secs(cfg.ui.refresh_seconds)),
         flash_for: std::time::Duration::from_secs(cfg.ui.flash_seconds.max(1)),
+        health: cfg.health,
         ..Settings::default()
     };
     let setup = Setup {

@@ -25,6 +25,8 @@ pub(super) struct RawConfig {
     #[serde(default)]
     http: HttpConfig,
     #[serde(default)]
+    health: crate::health::Thresholds,
+    #[serde(default)]
     contexts: BTreeMap<String, RawContext>,
 }
 
@@ -128,6 +130,7 @@ impl RawConfig {
             vehaas,
             ui: self.ui,
             http: self.http,
+            health: self.health,
             contexts,
         })
     }

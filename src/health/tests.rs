@@ -284,3 +284,22 @@ fn worst_first_and_rule_names_are_stable() {
     assert_eq!(worst(&all), Some(Level::Warn));
     assert_eq!(worst(&[]), None);
 }
+
+#[test]
+fn thresholds_come_from_the_health_table_of_the_config() {
+    let base = "[gitlab]\nurl = \"https://gitlab.example.com\"\ntoken_env = \"T\"\n";
+    let path = std::path::Path::new("config.toml");
+    let (c, warnings) = crate::config::parse(base, path).expect("parses");
+    assert_eq!(c.health, Thresholds::default());
+    assert!(warnings.is_empty());
+    let text = format!("{base}[health]\ndry_run_days = 3\ntoken_unused_days = 90\nstale = 1\n");
+    let (c, warnings) = crate::config::parse(&text, path).expect("parses");
+    assert_eq!(
+        c.health,
+        Thresholds {
+            dry_run_days: 3,
+            token_unused_days: 90
+        }
+    );
+    assert!(warnings[0].contains("health.stale"), "{warnings:?}");
+}
