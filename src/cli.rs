@@ -111,6 +111,24 @@ pub enum RcCommand {
     List {
         #[command(flatten)]
         out: OutputArg,
+        /// Add `health`: scope, connected, tokens and findings of each (reads 3+ per controller).
+        #[arg(long, value_enum, value_name = "WHAT")]
+        with: Vec<ListWith>,
+    },
+    /// Lint admission control: every finding with its fix; exit 6 when one is a warning.
+    Lint {
+        #[command(flatten)]
+        out: OutputArg,
+    },
+    /// GitLab's audit events of runner controllers (every admin's changes), newest first.
+    Events {
+        /// Only this controller's events.
+        id: Option<ControllerId>,
+        /// How far back: 7d, 12h, 90d (30 days a query; default 30d).
+        #[arg(long, value_name = "DURATION", value_parser = since, default_value = "30d")]
+        since: Duration,
+        #[command(flatten)]
+        out: OutputArg,
     },
     /// Show one runner controller (with `connected` on GitLab 18.10+).
     Get {
@@ -163,6 +181,21 @@ pub enum RcCommand {
     /// Scopes of a runner controller (the instance, or instance-type runners).
     #[command(subcommand)]
     Scope(ScopeCommand),
+}
+
+/// What `rc list --with` adds.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ListWith {
+    Health,
+}
+
+/// How far back `rc events --since` looks: at least a minute, at most a year.
+fn since(s: &str) -> Result<Duration, DurationError> {
+    duration::Limits {
+        min: Duration::from_secs(60),
+        max: Duration::from_secs(366 * 86_400),
+    }
+    .parse(s)
 }
 
 #[derive(Debug, Subcommand)]

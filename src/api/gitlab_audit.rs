@@ -81,7 +81,11 @@ impl GitLab {
             url.query_pairs_mut()
                 .append_pair("entity_type", "Gitlab::Audit::InstanceScope")
                 .append_pair("created_after", &iso(after))
-                .append_pair("created_before", &iso(before))
+                // Whole seconds: the end is rounded up so this second's events are in.
+                .append_pair(
+                    "created_before",
+                    &iso(before + SignedDuration::from_secs(1)),
+                )
                 .append_pair("page", &page.to_string())
                 .append_pair("per_page", &pagination::PER_PAGE.to_string());
             let reply = self

@@ -7,6 +7,7 @@
 mod bookings;
 mod confirm;
 pub mod doctor;
+mod health;
 pub mod output;
 mod rc;
 

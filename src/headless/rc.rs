@@ -21,7 +21,10 @@ use crate::setup::Setup;
 pub(super) async fn run(setup: &Setup, ops: &Ops, cmd: RcCommand) -> u8 {
     let gl = ops.gitlab();
     match cmd {
-        RcCommand::List { out } => list(gl, out.output).await,
+        RcCommand::List { out, with } if with.is_empty() => list(gl, out.output).await,
+        cmd @ (RcCommand::List { .. } | RcCommand::Lint { .. } | RcCommand::Events { .. }) => {
+            super::health::run(setup, ops, cmd).await
+        }
         RcCommand::Get { id, out } => match gl.get_controller(id).await {
             Ok(c) => controller_doc(&c).emit(out.output),
             Err(e) => fail(&e),

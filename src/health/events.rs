@@ -36,6 +36,25 @@ pub enum Action {
     Other(String),
 }
 
+impl Action {
+    /// GitLab's name of the event (`runner_controller_updated`), for scripts.
+    pub fn event_name(&self) -> &str {
+        match self {
+            Action::Created { .. } => "runner_controller_created",
+            Action::Updated { .. } => "runner_controller_updated",
+            Action::Deleted => "runner_controller_deleted",
+            Action::Token(TokenAction::Created) => "runner_controller_token_created",
+            Action::Token(TokenAction::Rotated) => "runner_controller_token_rotated",
+            Action::Token(TokenAction::Revoked) => "runner_controller_token_revoked",
+            Action::InstanceScope { added: true } => "runner_controller_instance_scope_added",
+            Action::InstanceScope { added: false } => "runner_controller_instance_scope_removed",
+            Action::RunnerScope { added: true, .. } => "runner_controller_runner_scope_added",
+            Action::RunnerScope { added: false, .. } => "runner_controller_runner_scope_removed",
+            Action::Other(name) => name,
+        }
+    }
+}
+
 /// One runner controller event.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServerEvent {
