@@ -15,7 +15,7 @@ use crate::state::{Sort, SortColumn as Col, State, VitalsEntry};
 
 /// The first column to go when the pane is too narrow, then the next.
 pub const DROP_ORDER: [Col; 4] = [Col::Updated, Col::Tokens, Col::Connected, Col::Scope];
-pub const DESCRIPTION_MIN: u16 = 12;
+pub const DESCRIPTION_MIN: u16 = 22;
 
 /// Left to right.
 const ORDER: [Col; 8] = [
@@ -59,7 +59,7 @@ pub fn plan(width: u16, id_w: u16, sort: Option<Sort>) -> Vec<(Col, u16)> {
             Col::State => 9,
             Col::Scope => 10,
             Col::Connected => 9,
-            Col::Tokens => 8,
+            Col::Tokens => 9,
             Col::Description => DESCRIPTION_MIN,
             Col::Updated => 8,
         };
@@ -177,7 +177,7 @@ mod tests {
         let mut want = ORDER.to_vec();
         for (i, drop) in DROP_ORDER.iter().enumerate() {
             want.retain(|c| c != drop);
-            let w = [62, 53, 44, 34][i];
+            let w = [70, 60, 50, 40][i];
             assert_eq!(shown(w), want, "{w} cells");
         }
         assert!(shown(10).contains(&Col::Description), "it always stays");
