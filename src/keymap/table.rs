@@ -94,7 +94,7 @@ pub(super) fn defaults() -> Vec<Binding> {
         b("first_row", &[ch('g'), k(KeyCode::Home)], I::Top, LISTS, None, "first row", false),
         b("last_row", &[ch('G'), k(KeyCode::End)], I::Bottom, &[Rc, Bookings, Detail, Picker, Raw, Log, Health, Events], None, "last row", false),
         b("page_up", &[k(KeyCode::PageUp)], I::PageUp, VIEWS, None, "page up", false),
-        b("page_down", &[k(KeyCode::PageDown)], I::PageDown, VIEWS, None, "page down", false),
+        b("page_down", &[k(KeyCode::PageDown)], I::PageDown, VIEWS, None, "page down (the detail: down to its findings and history)", false),
         b("controllers_pane", &[ch('1')], I::Focus(Pane::Controllers), MAIN, None, "runner controllers pane", false),
         b("bookings_pane", &[ch('2')], I::Focus(Pane::Bookings), MAIN, None, "veHaaS bookings pane", false),
         // Runner controllers.

@@ -227,6 +227,7 @@ impl State {
                 .detail
                 .as_ref()
                 .is_some_and(|d| d.remote.is_loading())
+            || self.controllers.history.server.is_loading()
             || self.bookings.requests.iter().any(|r| !r.is_done())
             || !self.changes.is_empty()
     }
