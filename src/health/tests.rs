@@ -4,7 +4,7 @@
 use jiff::{SignedDuration, Timestamp};
 
 use super::*;
-use crate::domain::{ControllerToken, RunnerController, RunnerScope, ScopeInfo, Scopes, Stamp};
+use crate::domain::{ControllerToken, RunnerController, Scopes, Stamp};
 
 fn now() -> Timestamp {
     "2026-11-22T10:00:00Z".parse().expect("time")
@@ -37,22 +37,16 @@ fn token(id: i64, used: Option<i64>, created: i64) -> ControllerToken {
 }
 
 fn instance() -> Scopes {
-    Scopes {
-        instance: Some(ScopeInfo::default()),
-        runners: vec![],
-    }
+    crate::state::tests::instance_scope()
 }
 
 fn runners(ids: &[i64]) -> Scopes {
+    let each = ids
+        .iter()
+        .flat_map(|r| crate::state::tests::runner_scope(*r).runners);
     Scopes {
         instance: None,
-        runners: ids
-            .iter()
-            .map(|r| RunnerScope {
-                runner_id: RunnerId(*r),
-                created_at: None,
-            })
-            .collect(),
+        runners: each.collect(),
     }
 }
 
