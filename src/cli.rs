@@ -14,7 +14,7 @@ use std::time::Duration;
 use clap::{Parser, Subcommand, ValueEnum};
 
 pub use bookings::BookingsCommand;
-pub use rc::{ListArgs, RcCommand, ScopeCommand, ScopeTarget, SortArg, TokenCommand};
+pub use rc::{ListArgs, ListWith, RcCommand, ScopeCommand, ScopeTarget, SortArg, TokenCommand};
 
 use crate::domain::ControllerState;
 use crate::duration::{self, DurationError};

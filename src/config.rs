@@ -31,6 +31,8 @@ pub struct Config {
     pub vehaas: Option<VehaasConfig>,
     pub ui: UiConfig,
     pub http: HttpConfig,
+    /// `[health]`: when a finding starts (`dry_run_days`, `token_unused_days`).
+    pub health: crate::health::Thresholds,
     /// Other instances by name (`[contexts.staging.gitlab]` ...), switched to with `:ctx NAME`
     /// or `--context NAME`; the top-level `[gitlab]` / `[vehaas]` are the context "default".
     pub contexts: std::collections::BTreeMap<String, ContextConfig>,

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::domain::{ControllerId, JobId, NewToken, RequestKey};
+use crate::domain::{ControllerId, JobId, NewToken, RequestKey, RunnerId, Timestamp};
 use crate::ops::Change;
 
 /// Identifies one read so that the reducer can drop answers that are no longer the latest.
@@ -42,6 +42,32 @@ pub enum Load {
     Sessions {
         req: ReqId,
     },
+    /// One background health read of the controllers list (one request).
+    Vital {
+        req: ReqId,
+        read: VitalRead,
+    },
+    /// GitLab's runner controller audit events from `since` to `until` (newest first).
+    Events {
+        req: ReqId,
+        since: Timestamp,
+        until: Timestamp,
+    },
+    /// The local audit log, where the server cannot tell its history.
+    LocalAudit {
+        req: ReqId,
+    },
+}
+
+/// What one background health read asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum VitalRead {
+    /// `GET /runner_controllers/:id`, for `connected`.
+    Controller(ControllerId),
+    Scopes(ControllerId),
+    Tokens(ControllerId),
+    /// `GET /runners/:id`, a runner a controller is scoped to.
+    Runner(RunnerId),
 }
 
 /// Where a read's answer goes; a newer read of the same slot makes an older one pointless.
@@ -52,6 +78,7 @@ pub enum Slot {
     Detail,
     Tokens,
     Raw,
+    Events,
 }
 
 impl Load {
@@ -63,7 +90,10 @@ impl Load {
             Self::Controller { .. } => Some(Slot::Detail),
             Self::Tokens { .. } => Some(Slot::Tokens),
             Self::Raw { .. } => Some(Slot::Raw),
-            Self::Scopes { .. } | Self::Audit => None,
+            Self::Events { .. } => Some(Slot::Events),
+            Self::Scopes { .. } | Self::Audit | Self::Vital { .. } | Self::LocalAudit { .. } => {
+                None
+            }
         }
     }
 }

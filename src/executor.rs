@@ -10,8 +10,8 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::AbortHandle;
 
 use crate::api::ApiError;
-use crate::effect::{Effect, Load, Slot};
-use crate::msg::Outcome;
+use crate::effect::{Effect, Load, Slot, VitalRead};
+use crate::msg::{Outcome, VitalAnswer};
 use crate::ops::Ops;
 
 pub struct Executor {
@@ -119,17 +119,55 @@ async fn read(ops: &Ops, load: Load) -> Outcome {
                 None => Err(no_vehaas()),
             },
         },
-        Load::Audit => {
-            let log = ops.auditor().log().cloned();
-            let result = tokio::task::spawn_blocking(move || match log {
-                Some(log) => log
-                    .read_newest_first(500)
-                    .map_err(|e| format!("cannot read {}: {e}", log.path().display())),
-                None => Err("no audit log: there is no state directory".to_string()),
-            })
-            .await
-            .unwrap_or_else(|e| Err(e.to_string()));
-            Outcome::AuditLoaded { result }
-        }
+        Load::Audit => Outcome::AuditLoaded {
+            result: local_audit(ops).await,
+        },
+        Load::LocalAudit { req } => Outcome::LocalAuditLoaded {
+            req,
+            result: local_audit(ops).await,
+        },
+        Load::Vital { req, read } => Outcome::VitalLoaded {
+            req,
+            answer: vital(gl, read).await,
+        },
+        Load::Events { req, since, until } => Outcome::EventsLoaded {
+            req,
+            result: gl.runner_controller_events(since, until).await,
+        },
+    }
+}
+
+/// The local audit log, newest first, read off the event loop.
+async fn local_audit(ops: &Ops) -> Result<Vec<crate::audit::AuditEntry>, String> {
+    let log = ops.auditor().log().cloned();
+    tokio::task::spawn_blocking(move || match log {
+        Some(log) => log
+            .read_newest_first(500)
+            .map_err(|e| format!("cannot read {}: {e}", log.path().display())),
+        None => Err("no audit log: there is no state directory".to_string()),
+    })
+    .await
+    .unwrap_or_else(|e| Err(e.to_string()))
+}
+
+/// One background health read: one request.
+async fn vital(gl: &crate::api::GitLab, read: VitalRead) -> VitalAnswer {
+    match read {
+        VitalRead::Controller(id) => VitalAnswer::Controller {
+            id,
+            result: gl.get_controller(id).await,
+        },
+        VitalRead::Scopes(id) => VitalAnswer::Scopes {
+            id,
+            result: gl.scopes(id).await,
+        },
+        VitalRead::Tokens(id) => VitalAnswer::Tokens {
+            id,
+            result: gl.list_tokens(id).await,
+        },
+        VitalRead::Runner(id) => VitalAnswer::Runner {
+            id,
+            result: gl.get_runner(id).await,
+        },
     }
 }

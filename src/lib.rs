@@ -14,6 +14,7 @@ pub mod duration;
 pub mod effect;
 pub mod executor;
 pub mod headless;
+pub mod health;
 pub mod ids;
 pub mod json;
 pub mod keymap;

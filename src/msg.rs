@@ -7,12 +7,14 @@ use std::sync::Arc;
 use crate::api::ApiError;
 use crate::audit::AuditEntry;
 use crate::domain::{
-    ControllerId, ControllerToken, Deprecation, Job, RequestKey, RunnerController, Scopes, Session,
-    Timestamp,
+    ControllerId, ControllerToken, Deprecation, Job, RequestKey, RunnerController, RunnerId,
+    Scopes, Session, Timestamp,
 };
 use crate::effect::{ChangeId, ReqId};
+use crate::health::RunnerSeen;
+use crate::health::events::ServerEvent;
 use crate::ops::{Done, OpError};
-use crate::state::Pane;
+use crate::state::{Pane, SortColumn};
 
 /// Everything that reaches the reducer.
 #[derive(Debug, Clone)]
@@ -95,6 +97,8 @@ pub enum Intent {
     Filter,
     Raw,
     Mark,
+    /// Sort the controllers by a column; the same column again reverses it.
+    Sort(SortColumn),
     /// A key bound to a change, pressed in read-only mode.
     ReadOnly,
     /// `ctrl-z`: give the terminal back to the shell until `fg`.
@@ -188,5 +192,39 @@ pub enum Outcome {
     ContextFailed {
         name: String,
         error: String,
+    },
+    /// A background health read came back.
+    VitalLoaded {
+        req: ReqId,
+        answer: VitalAnswer,
+    },
+    EventsLoaded {
+        req: ReqId,
+        result: Result<Vec<ServerEvent>, ApiError>,
+    },
+    LocalAuditLoaded {
+        req: ReqId,
+        result: Result<Vec<AuditEntry>, String>,
+    },
+}
+
+/// The answer of one background health read, by what it read.
+#[derive(Debug, Clone)]
+pub enum VitalAnswer {
+    Controller {
+        id: ControllerId,
+        result: Result<RunnerController, ApiError>,
+    },
+    Scopes {
+        id: ControllerId,
+        result: Result<Scopes, ApiError>,
+    },
+    Tokens {
+        id: ControllerId,
+        result: Result<Vec<ControllerToken>, ApiError>,
+    },
+    Runner {
+        id: RunnerId,
+        result: Result<RunnerSeen, ApiError>,
     },
 }

@@ -218,6 +218,7 @@ fn context_services(cfg: &Config, name: &str, read_only: bool) -> Result<Service
             .as_ref()
             .map(VehaasConfig::limits)
             .unwrap_or_default(),
+        health: cfg.health,
     };
     Ok(Services {
         gitlab,

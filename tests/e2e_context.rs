@@ -29,7 +29,7 @@ fn ctx_switches_the_tui_to_another_instance() {
     let n = env.sim.gitlab().controller_ids().len();
     tui.wait_text(&format!("Runner controllers ({n})"));
     tui.send(":");
-    tui.wait_text("ctx NAME");
+    tui.wait_text("tab completes");
     tui.send("ctx staging\r");
     let screen = tui.wait_text("staging-e2e");
     assert!(screen.contains("ctx staging"), "{screen}");
@@ -40,7 +40,7 @@ fn ctx_switches_the_tui_to_another_instance() {
     );
     // An unknown context is refused in the command line itself.
     tui.send(":");
-    tui.wait_text("ctx NAME");
+    tui.wait_text("tab completes");
     tui.send("ctx prod\r");
     tui.wait_text("No context \"prod\"");
     tui.send("\x1b");

@@ -17,6 +17,7 @@ fn start(env: &TestEnv) -> Tui {
     let mut tui = env.tui(120, 40, &[]);
     let n = env.sim.gitlab().controller_ids().len();
     tui.wait_text(&format!("Runner controllers ({n})"));
+    env.wait_health_read();
     tui.wait_text("veHaaS bookings (");
     tui
 }

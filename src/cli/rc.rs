@@ -10,6 +10,21 @@ use crate::domain::{ControllerId, RunnerId, TokenId};
 pub enum RcCommand {
     /// List runner controllers (every page, or one with --page), filtered and sorted here.
     List(ListArgs),
+    /// Lint admission control: every finding with its fix; exit 6 when one is a warning.
+    Lint {
+        #[command(flatten)]
+        out: OutputArg,
+    },
+    /// GitLab's audit events of runner controllers (every admin's changes), newest first.
+    Events {
+        /// Only this controller's events.
+        id: Option<ControllerId>,
+        /// How far back: 7d, 12h, 90d (30 days a query; default 30d).
+        #[arg(long, value_name = "DURATION", value_parser = since, default_value = "30d")]
+        since: std::time::Duration,
+        #[command(flatten)]
+        out: OutputArg,
+    },
     /// Show one runner controller (with `connected` on GitLab 18.10+).
     Get {
         id: ControllerId,
@@ -70,6 +85,7 @@ impl RcCommand {
     pub fn output(&self) -> Output {
         match self {
             Self::List(a) => a.out.output,
+            Self::Lint { out } | Self::Events { out, .. } => out.output,
             Self::Get { out, .. }
             | Self::Create { out, .. }
             | Self::Update { out, .. }
@@ -93,6 +109,9 @@ pub enum SortArg {
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct ListArgs {
+    /// Add `health`: scope, connected, tokens and findings of each (reads 3+ per controller).
+    #[arg(long, value_enum, value_name = "WHAT")]
+    pub with: Vec<ListWith>,
     /// Only controllers in this state (repeatable, or comma-separated).
     #[arg(
         long = "state",
@@ -220,4 +239,19 @@ impl ScopeCommand {
             Self::List { out, .. } | Self::Add { out, .. } | Self::Remove { out, .. } => out.output,
         }
     }
+}
+
+/// What `rc list --with` adds.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ListWith {
+    Health,
+}
+
+/// How far back `rc events --since` looks: at least a minute, at most a year.
+fn since(s: &str) -> Result<std::time::Duration, crate::duration::DurationError> {
+    crate::duration::Limits {
+        min: std::time::Duration::from_secs(60),
+        max: std::time::Duration::from_secs(366 * 86_400),
+    }
+    .parse(s)
 }

@@ -127,6 +127,7 @@ pub(super) fn from_environment() -> Result<Option<(Config, Vec<String>)>, Config
         contexts: BTreeMap::new(),
         keys: BTreeMap::new(),
         theme: BTreeMap::new(),
+        health: Default::default(),
         origin: Origin::Environment(origin),
     };
     Ok(Some((config, warnings)))

@@ -26,6 +26,8 @@ pub(super) struct RawConfig {
     #[serde(default)]
     http: HttpConfig,
     #[serde(default)]
+    health: crate::health::Thresholds,
+    #[serde(default)]
     contexts: BTreeMap<String, RawContext>,
     #[serde(default)]
     keys: BTreeMap<String, KeyList>,
@@ -167,6 +169,7 @@ impl RawConfig {
             vehaas,
             ui: self.ui,
             http: self.http,
+            health: self.health,
             contexts,
             keys: self
                 .keys

@@ -91,5 +91,6 @@ pub(super) fn plan_doc(plan: &[PlannedRequest]) -> Doc<'static> {
         header: &[],
         rows: Vec::new(),
         notes,
+        exit: 0,
     }
 }

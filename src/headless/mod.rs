@@ -12,6 +12,7 @@ pub mod doctor;
 mod doctor_gitlab;
 mod doctor_net;
 pub mod exit;
+mod health;
 pub mod man;
 pub mod output;
 mod rc;

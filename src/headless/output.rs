@@ -149,6 +149,8 @@ pub struct Doc<'a> {
     pub header: &'a [&'a str],
     pub rows: Vec<Vec<String>>,
     pub notes: Vec<String>,
+    /// The exit code once printed: 0, or what the result itself means (`rc lint`'s 6).
+    pub exit: u8,
 }
 
 impl<'a> Doc<'a> {
@@ -158,6 +160,7 @@ impl<'a> Doc<'a> {
             header,
             rows,
             notes: Vec::new(),
+            exit: 0,
         }
     }
 
@@ -168,11 +171,18 @@ impl<'a> Doc<'a> {
             header: &[],
             rows: Vec::new(),
             notes: vec![text],
+            exit: 0,
         }
     }
 
     pub fn note(mut self, text: String) -> Self {
         self.notes.push(text);
+        self
+    }
+
+    /// Printed, the run exits with `code` (a result that is also a verdict).
+    pub fn exit_with(mut self, code: u8) -> Self {
+        self.exit = code;
         self
     }
 
@@ -200,7 +210,10 @@ impl<'a> Doc<'a> {
 
     /// Prints to stdout; the exit code (0, or 1 when stdout cannot be written).
     pub fn emit(&self, output: Output) -> u8 {
-        report(self.write(output, &mut std::io::stdout().lock()))
+        match report(self.write(output, &mut std::io::stdout().lock())) {
+            0 => self.exit,
+            failed => failed,
+        }
     }
 }
 

@@ -18,7 +18,10 @@ use crate::setup::Services;
 pub(super) async fn run(services: &Services, ops: &Ops, cmd: RcCommand) -> Outcome {
     let gl = ops.gitlab();
     match cmd {
-        RcCommand::List(args) => rc_list::list(gl, &args).await,
+        RcCommand::List(args) if args.with.is_empty() => rc_list::list(gl, &args).await,
+        cmd @ (RcCommand::List(_) | RcCommand::Lint { .. } | RcCommand::Events { .. }) => {
+            super::health::run(services, ops, cmd).await
+        }
         RcCommand::Get { id, .. } => Ok(controller_doc(&gl.get_controller(id).await?)),
         RcCommand::Create {
             description,

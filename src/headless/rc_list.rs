@@ -108,6 +108,7 @@ mod tests {
 
     fn args(states: Vec<StateArg>, search: Option<&str>) -> ListArgs {
         ListArgs {
+            with: Vec::new(),
             states,
             search: search.map(str::to_string),
             sort: None,

@@ -35,6 +35,10 @@ pub enum Mode {
     Log,
     Quit,
     Help,
+    /// `:health`, every finding.
+    Health,
+    /// `:events`, the server's history.
+    Events,
 }
 
 impl Mode {
@@ -173,6 +177,10 @@ pub fn base_mode(state: &State) -> Mode {
         Some(Dialog::Raw { .. }) => Mode::Raw,
         Some(Dialog::Log { .. }) => Mode::Log,
         Some(Dialog::Quit) => Mode::Quit,
+        None if state.sheet.is_some() => match state.sheet {
+            Some(crate::state::Sheet::Events(_)) => Mode::Events,
+            _ => Mode::Health,
+        },
         None if state.focus == Pane::Controllers && state.controllers.detail.is_some() => {
             Mode::Detail
         }

@@ -1,5 +1,5 @@
 //! `[keys]` overrides: an action's keys replaced by name (`toggle_dry_run = "x"`,
-//! `delete = ["ctrl-d", "D"]`). A name the table does not know, a key that does not parse, or a
+//! `delete = ["ctrl-d", "X"]`). A name the table does not know, a key that does not parse, or a
 //! key another action already has where this one applies is a warning, and that action keeps
 //! its default keys.
 
@@ -117,9 +117,9 @@ mod tests {
 
     #[test]
     fn several_keys_and_modifiers() {
-        let (map, warnings) = over(&[("delete", &["D", "alt-d"])]);
+        let (map, warnings) = over(&[("delete", &["X", "alt-d"])]);
         assert!(warnings.is_empty(), "{warnings:?}");
-        assert_eq!(keys_of(&map, &Intent::Delete), ["D / alt-d"]);
+        assert_eq!(keys_of(&map, &Intent::Delete), ["X / alt-d"]);
     }
 
     #[test]

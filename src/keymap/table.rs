@@ -6,17 +6,23 @@ use crossterm::event::KeyCode;
 use super::Mode::{self, *};
 use super::{Binding, Key};
 use crate::msg::{Edit, Intent};
-use crate::state::Pane;
+use crate::state::{Pane, SortColumn};
 
 const MAIN: &[Mode] = &[Rc, Bookings, Timeline, Detail];
-const LISTS: &[Mode] = &[Rc, Bookings, Timeline, Detail, Picker, Raw, Log, Help];
-const VIEWS: &[Mode] = &[Rc, Bookings, Timeline, Detail, Raw, Log, Help];
+const LISTS: &[Mode] = &[
+    Rc, Bookings, Timeline, Detail, Picker, Raw, Log, Help, Health, Events,
+];
+const VIEWS: &[Mode] = &[
+    Rc, Bookings, Timeline, Detail, Raw, Log, Help, Health, Events,
+];
+/// `:health` and `:events`, over both panes.
+const SHEETS: &[Mode] = &[Health, Events];
 const TYPING: &[Mode] = &[Form, Text, Typed];
 const DIALOGS: &[Mode] = &[
     Confirm, Typed, Picker, Form, Text, Secret, Raw, Log, Quit, Help,
 ];
 const ASKING: &[Mode] = &[
-    Rc, Bookings, Timeline, Detail, Confirm, Picker, Secret, Raw, Log, Quit,
+    Rc, Bookings, Timeline, Detail, Confirm, Picker, Secret, Raw, Log, Quit, Health, Events,
 ];
 
 fn b(
@@ -51,7 +57,10 @@ pub(super) fn defaults() -> Vec<Binding> {
         // Anywhere: ctrl-c quits (asking first when a change is on its way).
         b("quit", &[ch('q'), Key::ctrl('c')], I::Quit, MAIN, Some("quit"), "quit (asks while a change is on its way)", false),
         b("force_quit", &[Key::ctrl('c')], I::Quit, DIALOGS, None, "quit", false),
-        b("suspend", &[Key::ctrl('z')], I::Suspend, &[Rc, Bookings, Timeline, Detail, Confirm, Typed, Picker, Form, Text, Secret, Raw, Log, Quit, Help], None, "suspend (back with fg)", false),
+        b("suspend", &[Key::ctrl('z')], I::Suspend, &[Rc, Bookings, Timeline, Detail, Confirm, Typed, Picker, Form, Text, Secret, Raw, Log, Quit, Help, Health, Events], None, "suspend (back with fg)", false),
+        b("force_quit", &[Key::ctrl('c')], I::Quit, SHEETS, None, "quit", false),
+        b("open_controller", &[k(KeyCode::Enter)], I::OpenDetail, SHEETS, Some("controller"), "open the controller's detail (its row selected)", false),
+        b("close_sheet", &[k(KeyCode::Esc), ch('q')], I::Back, SHEETS, Some("close"), "close: back to the panes", false),
         // Dialogs first, so their keys win over the lists'.
         b("yes", &[ch('y'), ch('Y')], I::Answer(true), &[Confirm], Some("yes"), "yes", false),
         b("no", &[ch('n'), ch('N'), ch('q')], I::Answer(false), &[Confirm], Some("no"), "no (the default)", false),
@@ -91,9 +100,9 @@ pub(super) fn defaults() -> Vec<Binding> {
         b("move_down", &[ch('j'), k(KeyCode::Down)], I::Down, LISTS, None, "move down", false),
         b("move_up", &[ch('k'), k(KeyCode::Up)], I::Up, LISTS, None, "move up", false),
         b("first_row", &[ch('g'), k(KeyCode::Home)], I::Top, LISTS, None, "first row", false),
-        b("last_row", &[ch('G'), k(KeyCode::End)], I::Bottom, &[Rc, Bookings, Timeline, Detail, Picker, Raw, Log], None, "last row", false),
+        b("last_row", &[ch('G'), k(KeyCode::End)], I::Bottom, &[Rc, Bookings, Timeline, Detail, Picker, Raw, Log, Health, Events], None, "last row", false),
         b("page_up", &[k(KeyCode::PageUp)], I::PageUp, VIEWS, None, "page up", false),
-        b("page_down", &[k(KeyCode::PageDown)], I::PageDown, VIEWS, None, "page down", false),
+        b("page_down", &[k(KeyCode::PageDown)], I::PageDown, VIEWS, None, "page down (the detail: down to its findings and history)", false),
         b("controllers_pane", &[ch('1')], I::Focus(Pane::Controllers), MAIN, None, "runner controllers pane", false),
         b("bookings_pane", &[ch('2')], I::Focus(Pane::Bookings), MAIN, None, "veHaaS bookings pane", false),
         // Runner controllers.
@@ -109,6 +118,15 @@ pub(super) fn defaults() -> Vec<Binding> {
         b("edit", &[ch('e')], I::EditDescription, &[Rc, Detail], Some("edit"), "edit the description", true),
         b("delete", &[Key::ctrl('d')], I::Delete, &[Rc], Some("delete"), "delete the controller or the marked ones (asks)", true),
         b("mark", &[ch(' ')], I::Mark, &[Rc], Some("mark"), "mark for a bulk change or delete (esc unmarks)", true),
+        // Sorting (k9s): shift + the column's first letter; again reverses.
+        b("sort_id", &[ch('I')], I::Sort(SortColumn::Id), &[Rc], None, "sort by ID (again: reverse)", false),
+        b("sort_state", &[ch('S')], I::Sort(SortColumn::State), &[Rc], None, "sort by STATE (again: reverse)", false),
+        b("sort_scope", &[ch('O')], I::Sort(SortColumn::Scope), &[Rc], None, "sort by SCOPE (O: S is STATE)", false),
+        b("sort_connected", &[ch('C')], I::Sort(SortColumn::Connected), &[Rc], None, "sort by CONNECTED", false),
+        b("sort_tokens", &[ch('T')], I::Sort(SortColumn::Tokens), &[Rc], None, "sort by TOKENS", false),
+        b("sort_findings", &[ch('F')], I::Sort(SortColumn::Findings), &[Rc], None, "sort by the worst finding (!)", false),
+        b("sort_description", &[ch('D')], I::Sort(SortColumn::Description), &[Rc], None, "sort by DESCRIPTION", false),
+        b("sort_updated", &[ch('U')], I::Sort(SortColumn::Updated), &[Rc], None, "sort by UPDATED", false),
         b("undo", &[ch('z')], I::Undo, &[Rc, Detail], None, "undo the last state or description change (asks first)", true),
         // Bookings (the table, and its timeline).
         b("request_runner", &[ch('n')], I::New, &[Bookings, Timeline], Some("request runner"), "request a GitLab Runner on an assembly", true),
@@ -122,9 +140,11 @@ pub(super) fn defaults() -> Vec<Binding> {
         b("switch_pane", &[k(KeyCode::Tab), k(KeyCode::BackTab)], I::FocusNext, MAIN, Some("switch pane"), "switch pane", false),
         b("filter", &[ch('/')], I::Filter, &[Rc, Bookings, Timeline], Some("filter"), "filter (substring, any case; ! inverts; esc clears)", false),
         b("raw", &[ch('y')], I::Raw, MAIN, None, "raw JSON of the selected object (c copies it)", false),
-        b("command", &[ch(':')], I::CommandLine, MAIN, None, ":log (audit) :rc :bookings :ctx NAME :readonly :q", false),
+        b("command", &[ch(':')], I::CommandLine, MAIN, None, ":health :events :sort COL :log (audit) :rc :bookings :ctx NAME :readonly :q", false),
+        b("command", &[ch(':')], I::CommandLine, SHEETS, None, ":health :events :rc :bookings ...", false),
         b("copy", &[ch('c')], I::Copy, &[Rc, Bookings, Timeline, Detail, Raw], None, "copy the controller id, the runner tag, the JSON", false),
         b("refresh", &[Key::ctrl('r')], I::Refresh, MAIN, Some("refresh"), "refresh now", false),
+        b("refresh", &[Key::ctrl('r')], I::Refresh, SHEETS, Some("refresh"), "read again now", false),
         b("mouse", &[ch('m')], I::ToggleMouse, MAIN, None, "mouse on / off (off: the terminal selects text)", false),
         b("pause", &[ch('p')], I::TogglePause, MAIN, None, "pause / resume auto-refresh", false),
     ]

@@ -1,4 +1,5 @@
-//! The `:` command line (`log`, `rc`, `bookings`, `ctx [NAME]`, `readonly`, `q`), the `/`
+//! The `:` command line (`log`, `rc`, `bookings`, `health`, `events`, `sort COLUMN`,
+//! `ctx [NAME]`, `readonly`, `q`), the `/`
 //! filter of the focused pane, and `y`, the raw JSON of the selected object.
 
 use super::dialog::{Dialog, RawTitle};
@@ -9,10 +10,24 @@ use crate::effect::{Effect, Load};
 use crate::json;
 
 /// The command words, for tab.
-pub const WORDS: &[&str] = &["bookings", "ctx", "log", "q", "rc", "readonly"];
+pub const WORDS: &[&str] = &[
+    "bookings", "ctx", "events", "health", "log", "q", "rc", "readonly", "sort",
+];
 
 /// What tab offers after a word (`ctx` takes the context names).
-pub const ARGS: &[(&str, &[&str])] = &[];
+pub const ARGS: &[(&str, &[&str])] = &[(
+    "sort",
+    &[
+        "connected",
+        "description",
+        "findings",
+        "id",
+        "scope",
+        "state",
+        "tokens",
+        "updated",
+    ],
+)];
 
 pub(super) fn open(state: &mut State) {
     state.dialog = Some(Dialog::Text(TextForm::new(TextPurpose::Command)));
@@ -30,8 +45,24 @@ pub(super) fn run(state: &mut State, line: &str, fx: &mut Vec<Effect>) -> Result
             });
             fx.push(Effect::Load(Load::Audit));
         }
-        ("rc" | "controllers", _) => state.focus = Pane::Controllers,
-        ("bookings" | "vehaas", _) => state.focus = Pane::Bookings,
+        ("rc" | "controllers", _) => {
+            state.sheet = None;
+            state.focus = Pane::Controllers;
+        }
+        ("bookings" | "vehaas", _) => {
+            state.sheet = None;
+            state.focus = Pane::Bookings;
+        }
+        ("health" | "lint" | "findings", _) => super::sheet::open_health(state),
+        ("events" | "history", _) => super::sheet::open_events(state, fx),
+        ("sort", word) => {
+            let column = super::SortColumn::parse(word)
+                .ok_or_else(|| FormError::UnknownColumn(word.to_string()))?;
+            state.sheet = None;
+            state.focus = Pane::Controllers;
+            let c = &mut state.controllers;
+            c.set_sort(Some(super::Sort::toggle(c.sort, column)));
+        }
         ("readonly" | "read-only", _) => {
             state.context.read_only = true;
             state.flash(Note::ReadOnlyNow);

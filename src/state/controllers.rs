@@ -1,12 +1,13 @@
 //! The runner controllers list: rows in id order, the filtered view the reducer keeps (a frame
 //! never scans every row), the selection pinned by id, marks, the scopes cache and which rows
-//! have a change on its way.
+//! have a change on its way; the health read in the background and the chosen sort.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::Remote;
 use super::detail::Detail;
 use super::filter::Filter;
+use super::sort::{self, Sort};
 use super::undo::LastChange;
 use crate::domain::{ControllerId, RunnerController, Scopes, Timestamp};
 use crate::effect::ReqId;
@@ -36,8 +37,19 @@ pub struct Controllers {
     pinned: Option<ControllerId>,
     /// Rows marked with `space` for a bulk change.
     pub marked: BTreeSet<ControllerId>,
-    /// Indices into `rows()` that pass the filter (ascending); `None` when unfiltered.
+    /// Indices into `rows()` that pass the filter, in the sort's order; `None` when
+    /// unfiltered and unsorted.
     view: Option<Vec<usize>>,
+    /// The health of each controller, read in the background.
+    pub vitals: super::vitals::Vitals,
+    /// GitLab's audit events of the controllers (the detail's History, `:events`).
+    pub history: super::history::History,
+    /// The order chosen with `:sort` / shift + letter (`None`: by id).
+    pub sort: Option<Sort>,
+    /// Position in `view` of each row when sorted (`u32::MAX`: hidden by the filter).
+    rank: Vec<u32>,
+    /// Bumped whenever `view` is rebuilt.
+    view_stamp: u64,
 }
 
 impl Controllers {
@@ -68,12 +80,34 @@ impl Controllers {
         }
     }
 
-    fn visible_pos(&self, id: ControllerId) -> Option<usize> {
+    pub(super) fn visible_pos(&self, id: ControllerId) -> Option<usize> {
         let at = self.position(id)?;
         match &self.view {
             None => Some(at),
-            Some(v) => v.binary_search(&at).ok(),
+            Some(v) if self.sort.is_none() => v.binary_search(&at).ok(),
+            Some(_) => self
+                .rank
+                .get(at)
+                .filter(|r| **r != u32::MAX)
+                .map(|r| *r as usize),
         }
+    }
+
+    /// Changes whenever the visible rows or their order change.
+    pub fn view_stamp(&self) -> u64 {
+        self.view_stamp
+    }
+
+    /// Sorts by a column (the selection stays on its controller).
+    pub(super) fn set_sort(&mut self, sort: Option<Sort>) {
+        self.sort = sort;
+        self.resort();
+    }
+
+    /// Rebuilds the order after what it sorts by changed (the selection stays put).
+    pub(super) fn resort(&mut self) {
+        let near = self.selected_index();
+        self.refilter(near);
     }
 
     /// Whether the filter lets controller `id` show.
@@ -137,17 +171,15 @@ impl Controllers {
     }
 
     fn refilter(&mut self, near: Option<usize>) {
-        self.view = match &self.filter {
-            Some(f) if !f.is_empty() => Some(
-                self.rows()
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, c)| f.keeps(&haystack(c)))
-                    .map(|(i, _)| i)
-                    .collect(),
-            ),
-            _ => None,
-        };
+        self.view = sort::view(self.rows(), self.filter.as_ref(), self.sort, &self.vitals);
+        self.rank.clear();
+        if let (Some(v), Some(_)) = (&self.view, self.sort) {
+            self.rank.resize(self.rows().len(), u32::MAX);
+            for (pos, row) in v.iter().enumerate() {
+                self.rank[*row] = pos as u32;
+            }
+        }
+        self.view_stamp += 1;
         self.reselect(near);
         // Marks only make sense on controllers that exist.
         let rows = self.remote.data.as_deref().unwrap_or(&[]);
@@ -176,6 +208,7 @@ impl Controllers {
 
     pub(super) fn upsert(&mut self, c: RunnerController) {
         let old_index = self.selected_index();
+        self.vitals.row_changed(c.id);
         let rows = self.remote.data.get_or_insert_with(Vec::new);
         match rows.binary_search_by_key(&c.id, |r| r.id) {
             Ok(i) => rows[i] = c,
@@ -193,6 +226,7 @@ impl Controllers {
             self.pinned = None;
         }
         self.scopes.remove(&id);
+        self.vitals.forget(id);
         self.refilter(old_index);
     }
 
@@ -225,7 +259,7 @@ impl Controllers {
 }
 
 /// What the filter searches: id, state and description, in lower case.
-fn haystack(c: &RunnerController) -> String {
+pub(super) fn haystack(c: &RunnerController) -> String {
     format!(
         "{} {} {}",
         c.id,

@@ -25,6 +25,8 @@ pub struct Detail {
     pub scopes: Remote<Scopes>,
     /// Index into `rows()`, kept on the same row by `key` when the lists change.
     pub cursor: usize,
+    /// Lines scrolled down with PgDn (to the findings and history below); j/k resets it.
+    pub scroll: usize,
     key: Option<RowKey>,
 }
 
@@ -112,6 +114,10 @@ pub(super) fn open(state: &mut State, fx: &mut Vec<Effect>) {
     }
     state.controllers.detail = Some(d);
     reload(state, fx);
+    super::history::refresh_if_shown(state, fx);
+    if state.controllers.history.server.data.is_none() {
+        super::history::load(state, fx);
+    }
 }
 
 /// Reloads the open detail: the controller (with `connected`), its tokens and its scopes.
@@ -152,12 +158,16 @@ pub(super) fn outcome(state: &mut State, o: Outcome) {
             if let Ok(c) = &result {
                 state.controllers.upsert(c.clone());
             }
+            if let Some(id) = state.controllers.detail.as_ref().map(|d| d.id) {
+                super::vitals::controller_read(state, id, req, &result);
+            }
             if let Some(d) = state.controllers.detail.as_mut() {
                 let down = result.as_ref().err().is_some_and(unreachable);
                 d.remote.finish(req, result, now, down);
             }
         }
         Outcome::TokensLoaded { req, id, result } => {
+            super::vitals::tokens_read(state, id, req, &result);
             if let Some(d) = state.controllers.detail.as_mut().filter(|d| d.id == id) {
                 let down = result.as_ref().err().is_some_and(unreachable);
                 d.tokens.finish(req, result, now, down);
@@ -272,9 +282,14 @@ pub(super) fn intent(state: &mut State, intent: &Intent, fx: &mut Vec<Effect>) -
     };
     let id = d.id;
     let n = d.rows().len();
+    if !matches!(intent, Intent::PageDown | Intent::PageUp) {
+        d.scroll = 0;
+    }
     match intent {
         Intent::Up => d.move_to(d.cursor.saturating_sub(1)),
         Intent::Down => d.move_to(d.cursor + 1),
+        Intent::PageDown => d.scroll = d.scroll.saturating_add(10).min(1000),
+        Intent::PageUp => d.scroll = d.scroll.saturating_sub(10),
         Intent::Top => d.move_to(0),
         Intent::Bottom => d.move_to(n.saturating_sub(1)),
         Intent::OpenDetail => {}

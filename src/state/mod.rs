@@ -14,14 +14,18 @@ mod controllers;
 mod detail;
 mod dialog;
 mod filter;
+mod history;
 mod notes;
 mod rc;
 mod remote;
 mod requests;
 mod runner_form;
 mod saved;
+mod sheet;
+mod sort;
 mod text_form;
 mod undo;
+mod vitals;
 
 use std::collections::{BTreeMap, VecDeque};
 use std::time::Duration;
@@ -35,13 +39,17 @@ pub use controllers::Controllers;
 pub use detail::{Detail, DetailRow};
 pub use dialog::{Dialog, Help, RawTitle, StatePicker};
 pub use filter::Filter;
+pub use history::{History, Unavailable};
 pub use notes::{Irreversible, Level, ManyKind, Note};
 pub use remote::{Health, Remote, RemoteError, Retrying};
 pub use requests::{PendingRequest, RequestPhase, poll_delay};
 pub use runner_form::{RunnerField, RunnerForm};
 pub use saved::{Saved, SavedView};
+pub use sheet::{EventsSheet, HealthSheet, Sheet};
+pub use sort::{Column as SortColumn, Sort};
 pub use text_form::{FormError, TextForm, TextPurpose};
 pub use undo::LastChange;
+pub use vitals::{Entry as VitalsEntry, MAX_IN_FLIGHT, Part, Vitals};
 
 use crate::api::ApiError;
 use crate::domain::{Deprecation, Timestamp};
@@ -115,6 +123,8 @@ pub struct Settings {
     pub mouse: bool,
     /// How short and how long a booking or an extension may be (`[vehaas] max_duration`).
     pub durations: crate::duration::Limits,
+    /// `[health]`: when a finding starts.
+    pub health: crate::health::Thresholds,
 }
 
 impl Default for Settings {
@@ -126,6 +136,7 @@ impl Default for Settings {
             theme: crate::ui::theme::Theme::default(),
             mouse: false,
             durations: crate::duration::Limits::default(),
+            health: crate::health::Thresholds::default(),
         }
     }
 }
@@ -159,6 +170,8 @@ pub struct State {
     pub queued: VecDeque<Dialog>,
     /// The keys of what is on screen, over everything else (`?`).
     pub help: Option<Help>,
+    /// `:health` or `:events`, over both panes.
+    pub sheet: Option<Sheet>,
     pub flash: Option<Flash>,
     /// Every flash, newest last (bounded), for the error history and the log file.
     pub history: VecDeque<HistoryEntry>,
@@ -197,6 +210,7 @@ impl State {
             dialog: None,
             queued: VecDeque::new(),
             help: None,
+            sheet: None,
             flash: None,
             history: VecDeque::new(),
             command_history: command_line::CommandHistory::default(),
@@ -246,6 +260,7 @@ impl State {
                 .detail
                 .as_ref()
                 .is_some_and(|d| d.remote.is_loading())
+            || self.controllers.history.server.is_loading()
             || self.bookings.requests.iter().any(|r| !r.is_done())
             || !self.changes.is_empty()
     }
@@ -309,6 +324,9 @@ impl State {
         if self.focus == Pane::Controllers {
             detail::reload(self, fx);
         }
+        if self.controllers.detail.is_some() {
+            history::load(self, fx);
+        }
         if !self.bookings.remote.is_loading() {
             self.load_sessions(fx);
         }
@@ -332,6 +350,7 @@ impl State {
         }
         bookings::tick(self);
         rc::preview_scopes(self, &mut fx);
+        vitals::schedule(self, &mut fx);
         if let (Some(every), false) = (self.settings.refresh_every, self.paused) {
             let due = |at: Option<Timestamp>| {
                 at.is_none_or(|t| now.duration_since(t).unsigned_abs() >= every)
@@ -365,12 +384,18 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
             intent(state, i)
         }
         Msg::Outcome(o) => {
-            state.dirty = true;
+            // A background health read redraws only what it changes on screen.
+            state.dirty |= !matches!(o, Outcome::VitalLoaded { .. });
             let mut fx = Vec::new();
             outcome(state, o, &mut fx);
             fx
         }
     };
+    vitals::settle(state);
+    if state.controllers.vitals.take_changed() {
+        sheet::findings_changed(state);
+        state.dirty |= state.sheet.is_some();
+    }
     while state.dialog.is_none() {
         let Some(next) = state.queued.pop_front() else {
             break;
@@ -396,6 +421,10 @@ fn intent(state: &mut State, i: Intent) -> Vec<Effect> {
     }
     if state.dialog.is_some() {
         dialog::handle(state, i, &mut fx);
+        return fx;
+    }
+    if state.sheet.is_some() {
+        sheet::intent(state, i, &mut fx);
         return fx;
     }
     match i {
@@ -516,7 +545,17 @@ fn outcome(state: &mut State, o: Outcome, fx: &mut Vec<Effect>) {
         o @ (Outcome::ControllersLoaded { .. }
         | Outcome::ControllerLoaded { .. }
         | Outcome::TokensLoaded { .. }
-        | Outcome::ScopesLoaded { .. }) => rc::outcome(state, o, fx),
+        | Outcome::ScopesLoaded { .. }) => {
+            let list = matches!(o, Outcome::ControllersLoaded { .. });
+            rc::outcome(state, o, fx);
+            if list {
+                vitals::schedule(state, fx);
+                history::refresh_if_shown(state, fx);
+            }
+        }
+        Outcome::VitalLoaded { req, answer } => vitals::outcome(state, req, answer, fx),
+        Outcome::EventsLoaded { req, result } => history::events_loaded(state, req, result, fx),
+        Outcome::LocalAuditLoaded { req, result } => history::local_loaded(state, req, result),
     }
 }
 

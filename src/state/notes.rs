@@ -29,6 +29,8 @@ pub enum Irreversible {
 pub enum Note {
     // Listings.
     ControllersFailed(ApiError),
+    /// A controller named by a finding or an event is not in the list (deleted since?).
+    NotListed(ControllerId),
     SessionsFailed(ApiError),
     // A change on its way, and its end.
     Sending(Change),
@@ -210,6 +212,7 @@ impl Note {
             | ReadOnlyKey
             | ReadOnlyNothing
             | Deprecated(_)
+            | NotListed(_)
             | ConfigWarning(_) => Level::Warn,
             _ => Level::Info,
         }

@@ -29,6 +29,10 @@ pub(super) fn intent(state: &mut State, intent: Intent, fx: &mut Vec<Effect>) {
         Intent::Top => c.select_index(0),
         Intent::Bottom => c.select_index(usize::MAX),
         Intent::OpenDetail => detail::open(state, fx),
+        Intent::Sort(column) => {
+            let sort = super::sort::Sort::toggle(c.sort, column);
+            c.set_sort(Some(sort));
+        }
         Intent::Copy => {
             if let Some(id) = c.selected {
                 fx.push(Effect::Copy {
@@ -192,6 +196,7 @@ pub(super) fn outcome(state: &mut State, o: Outcome, fx: &mut Vec<Effect>) {
             if state.controllers.scope_req.is_some_and(|(r, _)| r == req) {
                 state.controllers.scope_req = None;
             }
+            super::vitals::scopes_read(state, id, req, &result);
             detail::scopes_loaded(state, req, id, result);
             confirm::scopes_arrived(state, id, req, fx);
         }
@@ -213,6 +218,7 @@ fn loaded(state: &mut State, req: ReqId, result: Result<Vec<RunnerController>, A
             // Scopes change behind our back too: read them again (the selected row's first).
             state.controllers.scopes.clear();
             state.controllers.scopes_unavailable.clear();
+            super::vitals::list_loaded(state);
             state.clear_flash_if(|n| matches!(n, Note::ControllersFailed(_)));
         }
         Err(e) => {

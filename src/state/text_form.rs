@@ -37,11 +37,19 @@ pub enum TextPurpose {
 /// Why a form's value was not taken.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FormError {
-    TooLong { len: usize, max: usize },
+    TooLong {
+        len: usize,
+        max: usize,
+    },
     NotRunnerId(String),
     Duration(DurationError),
     UnknownCommand(String),
-    NoContext { name: String, all: Vec<String> },
+    /// `:sort WORD` names no column.
+    UnknownColumn(String),
+    NoContext {
+        name: String,
+        all: Vec<String>,
+    },
     NoAssembly,
     ProviderUrl,
 }

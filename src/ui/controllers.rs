@@ -7,10 +7,10 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Cell, Paragraph, Row, Table, TableState, Wrap};
 
-use super::{View, fmt, focused, preview, scroll, theme};
+use super::{View, columns, fmt, focused, preview, scroll, theme};
 use crate::display;
 use crate::domain::RunnerController;
-use crate::state::{Health, Pane, Remote, State};
+use crate::state::{Health, Pane, Remote, SortColumn, State};
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
@@ -148,18 +148,13 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
         .filter_map(|i| c.visible(i))
         .collect();
     let id_w = c.rows().last().map_or(2, |r| r.id.to_string().len()).max(2) as u16;
+    let gutter = if c.marked.is_empty() { 0 } else { 2 };
+    let plan = columns::plan(inner.width, id_w + gutter, c.sort);
     let table_rows = visible
         .into_iter()
-        .map(|r| row(state, r, usize::from(id_w)));
-    let widths = [
-        Constraint::Length(id_w + if c.marked.is_empty() { 0 } else { 2 }),
-        Constraint::Length(9),
-        Constraint::Fill(1),
-        Constraint::Length(8),
-    ];
-    let header = Row::new(["ID", "STATE", "DESCRIPTION", "UPDATED"]).style(theme::header_cell());
-    let table = Table::new(table_rows, widths)
-        .header(header)
+        .map(|r| row(state, r, usize::from(id_w), &plan));
+    let table = Table::new(table_rows, columns::widths(&plan))
+        .header(columns::header(&plan, c.sort))
         .column_spacing(1)
         .row_highlight_style(theme::selected(focus));
     let mut ts = TableState::default().with_selected(selected.map(|s| s - off));
@@ -208,7 +203,12 @@ fn toggle_hint(state: &State) -> Option<Line<'static>> {
     ]))
 }
 
-fn row<'a>(state: &State, r: &'a RunnerController, id_w: usize) -> Row<'a> {
+fn row<'a>(
+    state: &State,
+    r: &'a RunnerController,
+    id_w: usize,
+    plan: &[(SortColumn, u16)],
+) -> Row<'a> {
     let busy = state.controllers.busy.contains(&r.id);
     let st = if busy {
         format!("{}…", r.state)
@@ -225,23 +225,29 @@ fn row<'a>(state: &State, r: &'a RunnerController, id_w: usize) -> Row<'a> {
         .as_ref()
         .map(|t| fmt::ago(state.now, t.at()))
         .unwrap_or_default();
-    Row::new([
-        // With marks on screen every id gets a two-column gutter, so the ids stay aligned.
-        Cell::from(
-            match (
-                state.controllers.marked.is_empty(),
-                state.controllers.marked.contains(&r.id),
-            ) {
-                (true, _) => Line::from(format!("{:>id_w$}", r.id)),
-                (false, true) => Line::from(vec![
-                    Span::styled("● ", theme::accent()),
-                    Span::raw(format!("{:>id_w$}", r.id)),
-                ]),
-                (false, false) => Line::from(format!("  {:>id_w$}", r.id)),
-            },
-        ),
-        Cell::from(Span::styled(st, theme::controller_state(&r.state))),
-        Cell::from(desc),
-        Cell::from(Span::styled(updated, theme::dim())),
-    ])
+    // With marks on screen every id gets a two-column gutter, so the ids stay aligned.
+    let id = Cell::from(
+        match (
+            state.controllers.marked.is_empty(),
+            state.controllers.marked.contains(&r.id),
+        ) {
+            (true, _) => Line::from(format!("{:>id_w$}", r.id)),
+            (false, true) => Line::from(vec![
+                Span::styled("● ", theme::accent()),
+                Span::raw(format!("{:>id_w$}", r.id)),
+            ]),
+            (false, false) => Line::from(format!("  {:>id_w$}", r.id)),
+        },
+    );
+    let mut id = Some(id);
+    let mut desc = Some(Cell::from(desc));
+    Row::new(plan.iter().map(|(col, _)| match col {
+        SortColumn::Id => id.take().unwrap_or_default(),
+        SortColumn::State => {
+            Cell::from(Span::styled(st.clone(), theme::controller_state(&r.state)))
+        }
+        SortColumn::Description => desc.take().unwrap_or_default(),
+        SortColumn::Updated => Cell::from(Span::styled(updated.clone(), theme::dim())),
+        health => columns::cell(state, r, *health),
+    }))
 }

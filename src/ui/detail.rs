@@ -1,5 +1,6 @@
 //! The detail of one runner controller: its fields, its scopes and tokens (the selected one
-//! highlighted and kept in sight), and the detail's key hints from the keymap at the bottom.
+//! highlighted and kept in sight), its findings and history, and the detail's key hints from
+//! the keymap at the bottom.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -33,9 +34,13 @@ pub fn render(state: &State, d: &Detail, frame: &mut Frame, area: Rect, focus: b
         style: sel,
     };
     lines.push(Line::raw(""));
+    super::history::findings(state, d.id, &mut lines);
+    lines.push(Line::raw(""));
     scopes(state, d, &mut rows, &mut lines);
     lines.push(Line::raw(""));
     tokens(state, d, &mut rows, &mut lines);
+    lines.push(Line::raw(""));
+    super::history::history(state, d.id, &mut lines, inner.width as usize);
     let hints = hints(state, inner.width as usize);
     // The hints stay at the bottom; the rest scrolls to keep the selected row in sight.
     let hint_h = (hints.len() as u16).min(inner.height.saturating_sub(3));
@@ -47,6 +52,10 @@ pub fn render(state: &State, d: &Detail, frame: &mut Frame, area: Rect, focus: b
         Some(at) if at >= room => at + 2 - room.min(at + 2),
         _ => 0,
     };
+    // PgDn scrolls further, down to the last line.
+    let offset = offset
+        .max(d.scroll)
+        .min(lines.len().saturating_sub(room).max(offset));
     frame.render_widget(Paragraph::new(lines).scroll((offset as u16, 0)), body);
     frame.render_widget(Paragraph::new(hints), foot);
 }

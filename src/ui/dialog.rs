@@ -185,6 +185,8 @@ fn mode_name(mode: keymap::Mode) -> &'static str {
         Log => "audit log",
         Quit => "quitting",
         Help => "help",
+        Health => "health findings",
+        Events => "runner controller events",
     }
 }
 
@@ -458,7 +460,7 @@ fn text_words(p: &TextPurpose) -> (String, String, &'static str, &'static str) {
         ),
         TextPurpose::Command => (
             "Command".into(),
-            "log  rc  bookings  ctx NAME  readonly  q  · tab completes · ↑ history".into(),
+            "health events sort log rc bookings ctx q · tab completes · ↑ history".into(),
             ":",
             "log",
         ),

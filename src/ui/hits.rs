@@ -72,9 +72,15 @@ impl Hits {
             MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
                 let down = ev.kind == MouseEventKind::ScrollDown;
                 match (mode, target) {
-                    (Mode::Raw | Mode::Log | Mode::Help | Mode::Picker, _) => {
-                        Some(if down { Intent::Down } else { Intent::Up })
-                    }
+                    (
+                        Mode::Raw
+                        | Mode::Log
+                        | Mode::Help
+                        | Mode::Picker
+                        | Mode::Health
+                        | Mode::Events,
+                        _,
+                    ) => Some(if down { Intent::Down } else { Intent::Up }),
                     (
                         Mode::Rc | Mode::Bookings | Mode::Timeline | Mode::Detail,
                         Some(Target::Pane(pane) | Target::Row(pane, _)),

@@ -3,13 +3,16 @@
 //! all the program's wording in `words`.
 
 mod bookings;
+mod columns;
 mod controllers;
 mod detail;
 mod dialog;
 mod fmt;
 mod header;
+mod history;
 pub mod hits;
 pub mod preview;
+mod sheet;
 mod status;
 pub mod theme;
 pub mod timeline;
@@ -62,11 +65,22 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame) {
     ])
     .areas(area);
     header::render(state, frame, header);
-    let (left, right) = split_body(body);
-    view.hits.push(left, hits::Target::Pane(Pane::Controllers));
-    view.hits.push(right, hits::Target::Pane(Pane::Bookings));
-    controllers::render(state, view, frame, left);
-    bookings::render(state, view, frame, right);
+    if let Some(sh) = &state.sheet {
+        sheet::render(state, sh, frame, body);
+    } else if state.controllers.detail.is_some()
+        && state.focus == Pane::Controllers
+        && body.width < SIDE_BY_SIDE
+    {
+        // Stacked, the detail (fields, findings, scopes, tokens, history) takes the body.
+        view.hits.push(body, hits::Target::Pane(Pane::Controllers));
+        controllers::render(state, view, frame, body);
+    } else {
+        let (left, right) = split_body(body);
+        view.hits.push(left, hits::Target::Pane(Pane::Controllers));
+        view.hits.push(right, hits::Target::Pane(Pane::Bookings));
+        controllers::render(state, view, frame, left);
+        bookings::render(state, view, frame, right);
+    }
     status::render(state, frame, status);
     dialog::render(state, view, frame, area);
     if theme.mono {
@@ -91,6 +105,8 @@ pub(crate) fn focused(state: &State, pane: Pane) -> bool {
     state.focus == pane && state.dialog.is_none() && state.help.is_none()
 }
 
+#[cfg(test)]
+mod health_tests;
 #[cfg(test)]
 mod region_tests;
 #[cfg(test)]

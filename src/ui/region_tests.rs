@@ -17,7 +17,7 @@ use crate::state::{Dialog, Pane, State, update};
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (140, 40)];
 
-fn screen(state: &State, w: u16, h: u16) -> String {
+pub(super) fn screen(state: &State, w: u16, h: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
     let mut view = View::default();
     terminal
@@ -27,7 +27,7 @@ fn screen(state: &State, w: u16, h: u16) -> String {
 }
 
 /// Both sizes, one snapshot each, named `{name}_{w}x{h}`; `check` sees each screen.
-fn snap(name: &str, state: &State, check: impl Fn(&str)) {
+pub(super) fn snap(name: &str, state: &State, check: impl Fn(&str)) {
     for (w, h) in SIZES {
         let text = screen(state, w, h);
         check(&text);

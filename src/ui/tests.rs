@@ -157,7 +157,8 @@ fn hostile_descriptions_never_move_a_column_or_reach_the_terminal() {
         .collect();
     let mut s = crate::state::tests::loaded_with(rows, 1);
     s.flash = None;
-    for (w, h) in [(80u16, 24u16), (140, 40)] {
+    // Stacked, and side by side wide enough for every column (UPDATED goes first when narrow).
+    for (w, h) in [(80u16, 24u16), (200, 40)] {
         let t = draw(&s, w, h);
         let buf = t.backend().buffer();
         let row_text = |y: u16| -> String {

@@ -211,6 +211,28 @@ flash_seconds = 60
             .count()
     }
 
+    /// Waits until the TUI's background health reads of the list are answered: every
+    /// controller's `GET /:id`, scopes and tokens, and each scoped runner. Until then a fault
+    /// armed for "the next request below the list path" may meet one of them instead.
+    pub fn wait_health_read(&self) {
+        let g = self.sim.gitlab();
+        let mut paths: Vec<String> = Vec::new();
+        for id in g.controller_ids() {
+            let base = format!("{LIST_PATH}/{id}");
+            paths.extend([format!("{base}/scopes"), format!("{base}/tokens"), base]);
+            let runners = g.scopes(id).map(|(_, r)| r).unwrap_or_default();
+            paths.extend(runners.into_iter().map(|r| format!("/api/v4/runners/{r}")));
+        }
+        wait_until(
+            || {
+                let seen: std::collections::HashSet<String> =
+                    self.requests().into_iter().map(|r| r.path).collect();
+                paths.iter().all(|p| seen.contains(p))
+            },
+            "the background health reads are answered",
+        );
+    }
+
     /// Runs a future on the simulator's runtime.
     pub fn block_on<F: std::future::Future>(&self, f: F) -> F::Output {
         self.rt.block_on(f)

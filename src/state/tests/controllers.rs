@@ -473,7 +473,9 @@ fn esc_closes_the_detail_and_enter_loads_it() {
                 Effect::Load(Load::Scopes {
                     id: ControllerId(3),
                     ..
-                })
+                }),
+                // The server's history, for the detail's History section.
+                Effect::Load(Load::Events { .. })
             ]
         ),
         "{fx:?}"

@@ -20,11 +20,13 @@ mod bulk;
 mod controllers;
 mod detail;
 mod filter;
+pub mod health_fixture;
 mod properties;
 mod regressions;
 mod reported_changes;
 mod reported_requests;
 mod reported_safety;
+pub mod vitals;
 
 pub fn t0() -> Timestamp {
     "2026-11-22T10:00:00Z".parse().expect("time")

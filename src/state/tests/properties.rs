@@ -185,6 +185,8 @@ fn load_answer(load: Load, ok: bool, seed: usize, scopes: Scopes, e: ApiError) -
         Load::Audit => Outcome::AuditLoaded {
             result: Ok(Vec::new()),
         },
+        // Health and history reads stay unanswered here: at most four are ever in flight.
+        Load::Vital { .. } | Load::Events { .. } | Load::LocalAudit { .. } => return None,
         Load::Sessions { req } => Outcome::SessionsLoaded {
             req,
             result: if ok {

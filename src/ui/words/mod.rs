@@ -2,6 +2,7 @@
 //! deprecation banner, from the facts the state holds. Pure: the same facts always read the
 //! same; nothing here is compared by the reducer.
 
+pub mod health;
 mod notes;
 mod questions;
 
@@ -147,8 +148,13 @@ pub fn form_error(e: &FormError) -> String {
         FormError::NotRunnerId(v) => format!("{v:?} is not a runner id (a positive number)"),
         FormError::Duration(e) => e.to_string(),
         FormError::UnknownCommand(c) => {
-            format!("Unknown command {c:?}: try log, rc, bookings, ctx, readonly, q")
+            format!(
+                "Unknown command {c:?}: try log, rc, bookings, health, events, sort, ctx, readonly, q"
+            )
         }
+        FormError::UnknownColumn(c) => format!(
+            "No column {c:?} to sort by: id, state, scope, connected, tokens, findings, description, updated"
+        ),
         FormError::NoContext { name, all } => {
             format!("No context {name:?}: there are {}", all.join(", "))
         }

@@ -152,6 +152,7 @@ fn run(n: &Note) -> Option<String> {
     use Note::*;
     Some(match n {
         ControllersFailed(e) => format!("Refreshing runner controllers failed: {e}"),
+        NotListed(id) => format!("Runner controller {id} is not in the list (deleted since?)"),
         TypeToConfirm { words } => format!(
             "Type {} exactly to confirm, or Esc to cancel",
             words
