@@ -35,6 +35,12 @@ async fn run(cli: Cli) -> u8 {
             port: args.port,
             latency: std::time::Duration::from_millis(args.latency_ms),
             vehaas_lenient: args.lenient,
+            controllers: args.controllers,
+            count_limit: if args.no_totals {
+                0
+            } else {
+                SimOptions::default().count_limit
+            },
             ..SimOptions::default()
         };
         return match runnerdeck::sim::run_standalone(opts).await {

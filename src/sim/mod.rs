@@ -55,6 +55,11 @@ pub struct SimOptions {
     pub gitlab_version: String,
     /// Audit events in the older shape: `event_name` only inside `details`.
     pub audit_event_name_in_details_only: bool,
+    /// At least this many controllers: generated ones are added after the seed (0: none).
+    pub controllers: usize,
+    /// Past this many rows the lists leave out `X-Total` and `X-Total-Pages` (GitLab: 10,000;
+    /// 0 leaves them out of every list that is not empty).
+    pub count_limit: usize,
 }
 
 impl Default for SimOptions {
@@ -69,6 +74,8 @@ impl Default for SimOptions {
             admin_mode: false,
             gitlab_version: "18.10.1-ee".to_string(),
             audit_event_name_in_details_only: false,
+            controllers: 0,
+            count_limit: gitlab::COUNT_LIMIT,
         }
     }
 }
