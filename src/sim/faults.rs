@@ -19,6 +19,7 @@ use serde::Deserialize;
 use serde_json::json;
 use tokio::sync::watch;
 
+use super::concurrency::Concurrency;
 use super::{RecordedRequest, Recorder};
 
 /// Prefix of the control endpoints; requests below it are neither faulted nor recorded.
@@ -90,7 +91,8 @@ impl Faults {
         self.push(None, n, fault);
     }
 
-    /// The next `n` requests whose path starts with `prefix` answer with `fault`.
+    /// The next `n` requests whose path and query (`/api/v4/x?page=3&per_page=100`) start with
+    /// `prefix` answer with `fault`.
     pub fn fail_next_matching(&self, prefix: &str, n: usize, fault: Fault) {
         self.push(Some(prefix.to_string()), n, fault);
     }
@@ -175,6 +177,7 @@ impl Faults {
 pub(crate) struct MiddlewareCtx {
     pub(crate) faults: Faults,
     pub(crate) recorder: Recorder,
+    pub(crate) concurrency: Concurrency,
     pub(crate) shutdown: watch::Receiver<bool>,
 }
 
@@ -198,7 +201,19 @@ pub(crate) async fn middleware(
         })
     };
 
-    let fault = ctx.faults.take(&path);
+    let _in_flight = ctx.concurrency.enter();
+    let target = match &query {
+        Some(q) => format!("{path}?{q}"),
+        None => path.clone(),
+    };
+    if let Some(mut open) = ctx.concurrency.gate(&target) {
+        let mut shutdown = ctx.shutdown.clone();
+        tokio::select! {
+            _ = shutdown.wait_for(|stop| *stop) => {}
+            _ = open.wait_for(|open| *open) => {}
+        }
+    }
+    let fault = ctx.faults.take(&target);
     let response = match fault {
         Some(Fault::Hang) => {
             record(0);

@@ -2,6 +2,7 @@
 //! controllers API and the veHaaS API, with fault injection. It backs `--demo`, `simulate`,
 //! the integration tests and the benchmarks, and shares no code with the clients in `api/`.
 
+mod concurrency;
 pub mod faults;
 mod faults_responses;
 pub mod gitlab;
@@ -30,6 +31,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+pub use concurrency::Concurrency;
 pub use faults::{Fault, Faults};
 pub use gitlab::GitlabSim;
 pub use gitlab_inspect::AuditRecord;
@@ -117,6 +119,7 @@ pub struct Simulator {
     addr: SocketAddr,
     faults: Faults,
     recorder: Recorder,
+    concurrency: Concurrency,
     gitlab: GitlabSim,
     vehaas: vehaas::VehaasSim,
     shutdown_tx: watch::Sender<bool>,
@@ -130,6 +133,7 @@ impl Simulator {
         let addr = listener.local_addr()?;
         let faults = Faults::new(opts.latency);
         let recorder = Recorder::default();
+        let concurrency = Concurrency::default();
         let gitlab = GitlabSim::new(&opts);
         let vehaas = vehaas::VehaasSim::new(&opts);
         let (shutdown_tx, shutdown_rx) = watch::channel(false);
@@ -142,6 +146,7 @@ impl Simulator {
                 faults::MiddlewareCtx {
                     faults: faults.clone(),
                     recorder: recorder.clone(),
+                    concurrency: concurrency.clone(),
                     shutdown: shutdown_rx.clone(),
                 },
                 faults::middleware,
@@ -164,6 +169,7 @@ impl Simulator {
             addr,
             faults,
             recorder,
+            concurrency,
             gitlab,
             vehaas,
             shutdown_tx,
@@ -191,6 +197,11 @@ impl Simulator {
 
     pub fn faults(&self) -> &Faults {
         &self.faults
+    }
+
+    /// Requests in flight at once (fault-control requests excluded), and gates that hold some.
+    pub fn concurrency(&self) -> &Concurrency {
+        &self.concurrency
     }
 
     /// Every request served (fault-control requests excluded), oldest first.
