@@ -4,7 +4,7 @@
 //! `api` and changes in `ops`); `headless` holds the scripting verbs (also on `ops`) and `sim`
 //! the embedded simulator.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -25,11 +25,26 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    ExitCode::from(runtime.block_on(run(cli)))
+    // The scripting verbs await all they start: nothing is left running when they are done.
+    let one_shot = matches!(
+        cli.command,
+        Some(Command::Rc(_) | Command::Bookings(_) | Command::Doctor(_))
+    );
+    let code = runtime.block_on(run(cli));
+    if one_shot {
+        // Leave now, without joining the runtime's idle workers: only the output must be out.
+        let _ = std::io::stdout().flush();
+        let _ = std::io::stderr().flush();
+        std::process::exit(i32::from(code));
+    }
+    // The TUI may leave tasks behind (an audit guard among them): dropping the runtime drops
+    // them, and their guards write what they must.
+    drop(runtime);
+    ExitCode::from(code)
 }
 
 async fn run(cli: Cli) -> u8 {
-    let _log = logging::init();
+    logging::init();
     if let Some(Command::Simulate(args)) = &cli.command {
         let opts = SimOptions {
             port: args.port,
