@@ -2,8 +2,10 @@
 //! document or one table per call, on stdout; a closed pipe is not an error.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::io::Write;
 
+use serde::Serialize;
 use serde_json::Value;
 
 use super::EXIT_API;
@@ -178,11 +180,7 @@ impl<'a> Doc<'a> {
 
     fn write(&self, output: Output, out: &mut impl Write) -> std::io::Result<()> {
         match output {
-            Output::Json => {
-                let text =
-                    serde_json::to_string_pretty(&self.json).map_err(std::io::Error::other)?;
-                writeln!(out, "{text}")?;
-            }
+            Output::Json => write_json(out, &self.json)?,
             Output::Table => {
                 if !self.header.is_empty() {
                     print_table(out, self.header, &self.rows)?;
@@ -200,8 +198,44 @@ impl<'a> Doc<'a> {
 
     /// Prints to stdout; the exit code (0, or 1 when stdout cannot be written).
     pub fn emit(&self, output: Output) -> u8 {
-        report(self.write(output, &mut std::io::stdout().lock()))
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        report(self.write(output, &mut out))
     }
+}
+
+/// One JSON array of `items` on stdout, each made and written in turn (never the whole tree
+/// nor the whole text in memory); the same bytes as a `Doc` of the array.
+pub fn emit_json_seq<I>(items: I) -> u8
+where
+    I: Iterator,
+    I::Item: Serialize,
+{
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    report(write_json_seq(&mut out, items).and_then(|()| out.flush()))
+}
+
+fn write_json_seq<I>(out: &mut impl Write, items: I) -> std::io::Result<()>
+where
+    I: Iterator,
+    I::Item: Serialize,
+{
+    struct Seq<I>(RefCell<Option<I>>);
+    impl<I> Serialize for Seq<I>
+    where
+        I: Iterator,
+        I::Item: Serialize,
+    {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_seq(self.0.borrow_mut().take().into_iter().flatten())
+        }
+    }
+    write_json(out, &Seq(RefCell::new(Some(items))))
+}
+
+/// Pretty JSON and a newline, written as it is made.
+fn write_json(out: &mut impl Write, value: &impl Serialize) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value).map_err(std::io::Error::from)?;
+    writeln!(out)
 }
 
 fn report(r: std::io::Result<()>) -> u8 {
@@ -220,6 +254,21 @@ fn report(r: std::io::Result<()>) -> u8 {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_streamed_array_is_the_same_bytes_as_a_doc_of_it() {
+        for items in [
+            vec![],
+            vec![json!({"a": 1, "b": null}), json!({"c": [1, 2], "d": "é"})],
+        ] {
+            let doc = Doc::new(Value::Array(items.clone()), &[], Vec::new());
+            let mut want = Vec::new();
+            doc.write(Output::Json, &mut want).expect("doc");
+            let mut got = Vec::new();
+            write_json_seq(&mut got, items.into_iter()).expect("seq");
+            assert_eq!(String::from_utf8(got), String::from_utf8(want));
+        }
+    }
 
     #[test]
     fn tables_align_and_notes_follow() {

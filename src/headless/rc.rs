@@ -166,8 +166,11 @@ fn controller_doc(c: &RunnerController) -> Doc<'static> {
 
 async fn list(gl: &GitLab, output: Output) -> u8 {
     match gl.list_controllers().await {
+        // Written as it is made: 10,000 rows as one JSON tree would cost 11 MB.
+        Ok(list) if output == Output::Json => {
+            super::output::emit_json_seq(list.iter().map(controller_json))
+        }
         Ok(list) => {
-            let json = Value::Array(list.iter().map(controller_json).collect());
             let rows = list
                 .iter()
                 .map(|c| {
@@ -182,7 +185,12 @@ async fn list(gl: &GitLab, output: Output) -> u8 {
                     ]
                 })
                 .collect();
-            Doc::new(json, &["ID", "STATE", "DESCRIPTION", "UPDATED"], rows).emit(output)
+            Doc::new(
+                Value::Null,
+                &["ID", "STATE", "DESCRIPTION", "UPDATED"],
+                rows,
+            )
+            .emit(output)
         }
         Err(e) => fail(&e),
     }
