@@ -1,6 +1,9 @@
 //! The TOML configuration: where it is found, what it holds, and the start-up errors that say
-//! what to do. Reads files and environment variables; never opens the terminal or the network.
+//! what to do; without a file, glab's conventions (`env.rs`, `glab.rs`). Reads files and
+//! environment variables; never opens the terminal or the network.
 
+mod env;
+mod glab;
 mod raw;
 #[cfg(test)]
 mod tests;
@@ -13,6 +16,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use zeroize::Zeroizing;
 
+pub use env::{HOST_VARS, TOKEN_VARS, VEHAAS_TOKEN_VAR, VEHAAS_URL_VAR};
 pub use token::{Resolved, TokenSource};
 
 use crate::api::VehaasPaths;
@@ -30,6 +34,30 @@ pub struct Config {
     /// Other instances by name (`[contexts.staging.gitlab]` ...), switched to with `:ctx NAME`
     /// or `--context NAME`; the top-level `[gitlab]` / `[vehaas]` are the context "default".
     pub contexts: std::collections::BTreeMap<String, ContextConfig>,
+    /// `[keys]`: an action's keys by its name (`toggle_dry_run = "x"`, or a list).
+    pub keys: std::collections::BTreeMap<String, Vec<String>>,
+    /// `[theme]`: a colour per element (`accent = "magenta"`), over `[ui] theme`.
+    pub theme: std::collections::BTreeMap<String, String>,
+    /// Where it came from: a file, or the environment and glab's config.
+    pub origin: Origin,
+}
+
+/// Where a configuration came from, as `doctor` names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    File(PathBuf),
+    /// No config file: what was read instead, in words (`GITLAB_HOST, token from glab's config
+    /// ~/.config/glab-cli/config.yml`).
+    Environment(String),
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::File(p) => write!(f, "{}", p.display()),
+            Self::Environment(what) => write!(f, "no config file: {what}"),
+        }
+    }
 }
 
 /// One more instance: its GitLab and, optionally, its veHaaS.
@@ -97,6 +125,19 @@ pub struct VehaasConfig {
     pub token: TokenSource,
     pub tls: TlsOptions,
     pub paths: VehaasPaths,
+    /// `max_duration = "7d"`: the longest booking or extension asked for (default 7 days).
+    pub max_duration: Option<Duration>,
+}
+
+impl VehaasConfig {
+    /// How short and how long a booking or an extension may be here.
+    pub fn limits(&self) -> crate::duration::Limits {
+        let default = crate::duration::Limits::default();
+        crate::duration::Limits {
+            max: self.max_duration.unwrap_or(default.max),
+            ..default
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -106,6 +147,18 @@ pub struct UiConfig {
     pub refresh_seconds: u64,
     /// Seconds a flash message stays on screen.
     pub flash_seconds: u64,
+    /// `dark` or `light`: the colours for the terminal's background.
+    pub theme: ThemeName,
+    /// Capture the mouse at start (click, wheel); off keeps the terminal's text selection.
+    pub mouse: bool,
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ThemeName {
+    #[default]
+    Dark,
+    Light,
 }
 
 impl Default for UiConfig {
@@ -113,6 +166,8 @@ impl Default for UiConfig {
         Self {
             refresh_seconds: 15,
             flash_seconds: 6,
+            theme: ThemeName::Dark,
+            mouse: false,
         }
     }
 }
@@ -186,7 +241,7 @@ impl fmt::Display for ConfigError {
         match self {
             Self::Missing { path } => write!(
                 f,
-                "no configuration file at {}.\n  Copy config.example.toml there (or pass --config PATH, or set {ENV_CONFIG}),\n  or try runnerdeck without a GitLab: runnerdeck --demo",
+                "no configuration file at {}.\n  Copy config.example.toml there (or pass --config PATH, or set {ENV_CONFIG}),\n  or set GITLAB_HOST and GITLAB_TOKEN as for glab (or log in with glab),\n  or try runnerdeck without a GitLab: runnerdeck --demo",
                 path.display()
             ),
             Self::Unreadable { path, message } => {
@@ -228,6 +283,24 @@ pub fn locate(cli: Option<&Path>) -> Result<PathBuf, ConfigError> {
         return Ok(PathBuf::from(p));
     }
     crate::dirs::config_file().ok_or(ConfigError::NoConfigDir)
+}
+
+/// The configuration of this run: the file `locate` names; when there is none at the default
+/// place (no `--config`, no `$RUNNERDECK_CONFIG`), glab's variables and config, read-only.
+pub fn find(cli: Option<&Path>) -> Result<(Config, Vec<String>), ConfigError> {
+    let explicit = cli.is_some() || std::env::var_os(ENV_CONFIG).is_some_and(|p| !p.is_empty());
+    let missing = match locate(cli) {
+        Ok(path) => match load(&path) {
+            Err(ConfigError::Missing { path }) if !explicit => ConfigError::Missing { path },
+            other => return other,
+        },
+        // No home directory: only the environment is left.
+        Err(e) => e,
+    };
+    match env::from_environment()? {
+        Some(found) => Ok(found),
+        None => Err(missing),
+    }
 }
 
 /// Loads a config file; unknown keys are warnings (returned), everything else an error. A
@@ -278,10 +351,12 @@ pub fn parse(text: &str, path: &Path) -> Result<(Config, Vec<String>), ConfigErr
     let mut unknown = Vec::new();
     let raw: raw::RawConfig = serde_ignored::deserialize(de, |p| unknown.push(raw::dotted(&p)))
         .map_err(|e| located(text, path, &e))?;
-    let config = raw.into_config().map_err(|message| ConfigError::Invalid {
-        path: path.to_path_buf(),
-        message,
-    })?;
+    let config = raw
+        .into_config(path)
+        .map_err(|message| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            message,
+        })?;
     let warnings = unknown
         .into_iter()
         .map(|k| {

@@ -90,6 +90,8 @@ pub enum Effect {
     CopySecret {
         token: SharedToken,
     },
+    /// Capture the mouse (click, wheel) or give it back to the terminal.
+    MouseCapture(bool),
     /// `:ctx NAME`: the app opens the other instance's clients off the event loop.
     SwitchContext {
         name: String,

@@ -79,7 +79,10 @@ impl Executor {
                     let _ = tx.send(Outcome::JobPolled { key, result });
                 });
             }
-            Effect::Copy { .. } | Effect::CopySecret { .. } | Effect::SwitchContext { .. } => {}
+            Effect::Copy { .. }
+            | Effect::CopySecret { .. }
+            | Effect::SwitchContext { .. }
+            | Effect::MouseCapture(_) => {}
         }
     }
 }

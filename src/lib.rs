@@ -21,6 +21,7 @@ pub mod logging;
 pub mod msg;
 pub mod ops;
 pub mod safety;
+pub mod saved_file;
 pub mod setup;
 pub mod sim;
 pub mod state;

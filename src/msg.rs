@@ -97,12 +97,36 @@ pub enum Intent {
     Mark,
     /// A key bound to a change, pressed in read-only mode.
     ReadOnly,
+    /// `ctrl-z`: give the terminal back to the shell until `fg`.
+    Suspend,
+    /// `m`: capture the mouse, or give it back to the terminal (its text selection).
+    ToggleMouse,
+    /// A click on a pane, and on the `row`-th row of its list when it hit one.
+    Click {
+        pane: Pane,
+        row: Option<usize>,
+    },
+    /// The wheel over a pane: the selection moves.
+    Wheel {
+        pane: Pane,
+        down: bool,
+    },
+    /// `v` in the bookings pane: the table or the timeline.
+    ToggleTimeline,
+    /// `+` / `-` on the timeline: fewer or more hours across.
+    ZoomIn,
+    ZoomOut,
     // Inside dialogs.
     Edit(Edit),
     /// Text pasted at once (bracketed paste).
     Paste(String),
     NextField,
     PrevField,
+    /// The `:` line: tab completes.
+    Complete,
+    /// The `:` line: up / down through the commands run before.
+    HistoryBack,
+    HistoryForward,
     Submit,
     Answer(bool),
 }
@@ -150,6 +174,12 @@ pub enum Outcome {
         result: Result<Done, OpError>,
     },
     Deprecated(Deprecation),
+    /// A pane's listing failed and is asked again after `wait` (reads only).
+    Retrying {
+        pane: Pane,
+        wait: std::time::Duration,
+        reason: crate::api::RetryReason,
+    },
     /// `:ctx NAME` opened the other instance (the app swapped the state); its warnings.
     ContextSwitched {
         name: String,

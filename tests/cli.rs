@@ -10,15 +10,8 @@ use common::{GITLAB_TOKEN_ENV, TestEnv, VEHAAS_TOKEN_ENV, run};
 use runnerdeck::sim::{GitlabSim, SimOptions};
 use serde_json::Value;
 
-/// Every token the simulator knows; none may ever be printed.
-const TOKENS: &[&str] = &[
-    "sim-admin-token",
-    "sim-vehaas-token",
-    "sim-user-token",
-    "sim-read-token",
-    "sim-expired-token",
-    "sim-admin-noadminmode-token",
-];
+/// Every token the simulator knows; none may ever be printed or logged.
+const TOKENS: &[&str] = common::SIM_TOKENS;
 
 /// Runs the command and checks that no token shows in what it printed.
 fn run_checked(env: &TestEnv, cmd: std::process::Command) -> (Output, String, String) {
@@ -182,7 +175,8 @@ fn a_missing_config_file_suggests_demo() {
     let env = TestEnv::start();
     std::fs::remove_file(&env.config).expect("remove config");
     let (out, _, stderr) = run_checked(&env, env.command(&["rc", "list"]));
-    assert_eq!(code(&out), 2, "{stderr}");
+    assert_eq!(code(&out), 1, "{stderr}");
+    assert!(stderr.contains("GITLAB_HOST"), "{stderr}");
     assert!(stderr.contains("--demo"), "{stderr}");
 }
 
@@ -195,7 +189,7 @@ fn a_syntax_error_names_line_and_column() {
     );
     std::fs::write(&env.config, text).expect("write");
     let (out, _, stderr) = run_checked(&env, env.command(&["rc", "list"]));
-    assert_eq!(code(&out), 2, "{stderr}");
+    assert_eq!(code(&out), 1, "{stderr}");
     let prefix = format!("{}:3:", env.config.display());
     let at = stderr
         .find(&prefix)
@@ -212,9 +206,47 @@ fn an_unset_token_variable_is_explained() {
     let mut cmd = env.command(&["rc", "list"]);
     cmd.env_remove(GITLAB_TOKEN_ENV);
     let (out, _, stderr) = run_checked(&env, cmd);
-    assert_eq!(code(&out), 2, "{stderr}");
+    assert_eq!(code(&out), 1, "{stderr}");
     assert!(stderr.contains("is not set"), "{stderr}");
     assert!(stderr.contains(GITLAB_TOKEN_ENV), "{stderr}");
+}
+
+#[test]
+fn each_services_token_is_needed_only_by_what_uses_it() {
+    let env = TestEnv::start();
+    let mut cmd = env.command(&["rc", "list", "-o", "json"]);
+    cmd.env_remove(VEHAAS_TOKEN_ENV);
+    let (out, stdout, stderr) = run_checked(&env, cmd);
+    assert_eq!(code(&out), 0, "rc list needs no veHaaS token: {stderr}");
+    assert_eq!(ids(&json_array(&stdout)), env.sim.gitlab().controller_ids());
+
+    let mut cmd = env.command(&["bookings", "list"]);
+    cmd.env_remove(VEHAAS_TOKEN_ENV);
+    let (out, stdout, stderr) = run_checked(&env, cmd);
+    assert_eq!(code(&out), 1, "{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(stderr.contains("veHaaS token"), "{stderr}");
+    assert!(stderr.contains(VEHAAS_TOKEN_ENV), "{stderr}");
+    assert!(
+        !stderr.contains("GitLab") && !stderr.contains("administrator"),
+        "{stderr}"
+    );
+
+    let before = env.requests().len();
+    let mut cmd = env.command(&["bookings", "list", "-o", "json"]);
+    cmd.env_remove(GITLAB_TOKEN_ENV);
+    let (out, stdout, stderr) = run_checked(&env, cmd);
+    assert_eq!(
+        code(&out),
+        0,
+        "bookings list needs no GitLab token: {stderr}"
+    );
+    assert!(!json_array(&stdout).is_empty(), "{stdout}");
+    let gitlab_calls = env.requests()[before..]
+        .iter()
+        .filter(|r| r.path.starts_with("/api/v4"))
+        .count();
+    assert_eq!(gitlab_calls, 0, "no GitLab request without a GitLab token");
 }
 
 #[test]
@@ -233,7 +265,7 @@ fn a_non_admin_token_is_refused_with_a_hint() {
     let mut env = TestEnv::start();
     env.gitlab_token = runnerdeck::sim::gitlab::USER_TOKEN.to_string();
     let (out, stdout, stderr) = run_checked(&env, env.command(&["rc", "list", "-o", "json"]));
-    assert_eq!(code(&out), 1, "{stderr}");
+    assert_eq!(code(&out), 3, "{stderr}");
     assert!(stdout.is_empty(), "{stdout}");
     assert!(stderr.contains("administrator"), "{stderr}");
     assert!(stderr.contains("403"), "{stderr}");
@@ -246,7 +278,7 @@ fn an_unlicensed_instance_mentions_ultimate() {
         ..SimOptions::default()
     });
     let (out, _, stderr) = run_checked(&env, env.command(&["rc", "list", "-o", "json"]));
-    assert_eq!(code(&out), 1, "{stderr}");
+    assert_eq!(code(&out), 3, "{stderr}");
     assert!(stderr.contains("Ultimate"), "{stderr}");
 }
 
@@ -256,6 +288,6 @@ fn the_tui_without_a_terminal_points_at_rc_list() {
     let mut cmd = env.command(&[]);
     cmd.stdin(std::process::Stdio::null());
     let (out, _, stderr) = run_checked(&env, cmd);
-    assert_eq!(code(&out), 2, "{stderr}");
+    assert_eq!(code(&out), 1, "{stderr}");
     assert!(stderr.contains("rc list"), "{stderr}");
 }

@@ -12,14 +12,8 @@ use runnerdeck::audit::{AuditEntry, AuditLog};
 use runnerdeck::sim::{Fault, SimOptions};
 use serde_json::Value;
 
-const ACCESS_TOKENS: &[&str] = &[
-    "sim-admin-token",
-    "sim-vehaas-token",
-    "sim-user-token",
-    "sim-read-token",
-    "sim-expired-token",
-    "sim-admin-noadminmode-token",
-];
+/// Every token the simulator knows; none may ever be printed or logged.
+const ACCESS_TOKENS: &[&str] = common::SIM_TOKENS;
 
 const JOBS: &str = "/api/v2.0/jobs";
 
@@ -183,7 +177,7 @@ fn request_without_wait_returns_the_queued_job_and_status_follows_it() {
     assert!(status.get("gitlab_runner_tag").is_some(), "{status}");
 
     let (code, stdout, stderr) = rd(&env, &["bookings", "status", "no-such-job"]);
-    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(code, 4, "{stderr}");
     assert!(stdout.is_empty(), "{stdout}");
     assert!(stderr.contains("404"), "{stderr}");
     assert_eq!(env.sim.vehaas().jobs_created(), 1, "status books nothing");
@@ -191,7 +185,7 @@ fn request_without_wait_returns_the_queued_job_and_status_follows_it() {
 }
 
 #[test]
-fn a_failed_job_exits_1() {
+fn a_failed_job_is_refused_with_5() {
     let env = env();
     // HIL-BENCH-01 is booked now (session 1041), and --no-queue forbids waiting behind it.
     let (code, _, stderr) = rd(
@@ -209,7 +203,7 @@ fn a_failed_job_exits_1() {
             "json",
         ],
     );
-    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(code, 5, "{stderr}");
     assert!(stderr.contains("failed"), "{stderr}");
     assert_eq!(env.count("POST", JOBS), 1);
 }
@@ -229,7 +223,7 @@ fn bad_durations_are_refused_before_any_request() {
         (vec!["bookings", "extend", "1041", "--by", "soon"], "1h30m"),
     ] {
         let (code, stdout, stderr) = rd(&env, &args);
-        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert_eq!(code, 1, "{args:?}: {stderr}");
         assert!(stdout.is_empty(), "{stdout}");
         assert!(stderr.contains(reason), "{args:?}: {stderr}");
     }
@@ -259,14 +253,14 @@ fn extend_moves_the_end_or_says_why_not() {
     // 1046 is booked on the same bench two hours from now.
     let end_1041 = v.session_end("1041");
     let (code, stdout, stderr) = rd(&env, &["bookings", "extend", "1041", "--by", "3h"]);
-    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(code, 5, "{stderr}");
     assert!(stdout.is_empty(), "{stdout}");
     assert!(stderr.contains("409"), "{stderr}");
     assert!(stderr.contains("Cannot extend"), "{stderr}");
     assert_eq!(v.session_end("1041"), end_1041);
 
     let (code, _, stderr) = rd(&env, &["bookings", "extend", "9999", "--by", "30m"]);
-    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(code, 4, "{stderr}");
     assert!(stderr.contains("9999"), "{stderr}");
 
     let entries = audit(&env);
@@ -295,7 +289,7 @@ fn release_needs_yes() {
     let env = env();
     let v = env.sim.vehaas();
     let (code, _, stderr) = rd(&env, &["bookings", "release", "1044"]);
-    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("--yes"), "{stderr}");
     assert_eq!(vehaas_requests(&env), 0);
     assert_eq!(v.session_state("1044").as_deref(), Some("active"));
@@ -310,7 +304,7 @@ fn release_needs_yes() {
 
     // Released already: refused before anything is sent (12.12).
     let (code, _, stderr) = rd(&env, &["bookings", "release", "1044", "--yes"]);
-    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(code, 5, "{stderr}");
     assert!(stderr.contains("already released"), "{stderr}");
     assert!(stderr.contains("nothing was sent"), "{stderr}");
     let posts = env
@@ -349,7 +343,7 @@ fn a_timed_out_request_may_have_booked() {
             "10m",
         ],
     );
-    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(code, 2, "{stderr}");
     assert!(stdout.is_empty(), "{stdout}");
     assert!(stderr.contains("may or may not exist"), "{stderr}");
     assert!(stderr.contains("bookings list"), "{stderr}");
@@ -367,4 +361,27 @@ fn a_timed_out_request_may_have_booked() {
         e.after.as_ref().expect("what was asked")["assembly_ref"],
         "HIL-BENCH-03"
     );
+}
+
+/// 12.12: a session that is over is neither extended nor released, and nothing is sent.
+#[test]
+fn an_ended_session_is_not_extended_or_released() {
+    let env = env();
+    let v = env.sim.vehaas();
+    assert_eq!(v.session_state("1047").as_deref(), Some("ended"));
+    let end = v.session_end("1047");
+    let (code, _, stderr) = rd(&env, &["bookings", "extend", "1047", "--by", "10m"]);
+    assert_eq!(code, 5, "{stderr}");
+    assert!(stderr.contains("already over"), "{stderr}");
+    let (code, _, stderr) = rd(&env, &["bookings", "release", "1047", "--yes"]);
+    assert_eq!(code, 5, "{stderr}");
+    assert!(stderr.contains("already over"), "{stderr}");
+    let changes = env
+        .requests()
+        .iter()
+        .filter(|r| r.method != "GET" && r.path.contains("/1047"))
+        .count();
+    assert_eq!(changes, 0, "nothing reached veHaaS");
+    assert_eq!(v.session_end("1047"), end);
+    assert_eq!(v.session_state("1047").as_deref(), Some("ended"));
 }

@@ -9,15 +9,8 @@ use common::{GITLAB_TOKEN_ENV, TestEnv, VEHAAS_TOKEN_ENV, run};
 use runnerdeck::sim::{SimOptions, gitlab};
 use serde_json::Value;
 
-/// Every token the simulator knows; none may ever be printed.
-const TOKENS: &[&str] = &[
-    "sim-admin-token",
-    "sim-vehaas-token",
-    "sim-user-token",
-    "sim-read-token",
-    "sim-expired-token",
-    "sim-admin-noadminmode-token",
-];
+/// Every token the simulator knows; none may ever be printed or logged.
+const TOKENS: &[&str] = common::SIM_TOKENS;
 
 /// Runs the command, checks that no token shows in what it printed and that nothing but reads
 /// reached the simulator.
@@ -106,6 +99,18 @@ fn everything_is_ok_with_the_admin_token() {
         "{stdout}"
     );
     assert_eq!(status_of(&all, "vehaas token"), "ok", "{stdout}");
+    let version = check(&all, "gitlab version");
+    assert_eq!(version[0].0, "ok", "{stdout}");
+    assert!(
+        version[0].2.contains("18.10.1-ee (Enterprise Edition)"),
+        "{stdout}"
+    );
+    let scopes = check(&all, "gitlab token scopes");
+    assert!(scopes[0].2.contains("scopes api, admin_mode"), "{stdout}");
+    assert!(scopes[0].2.contains("expires on"), "{stdout}");
+    assert_eq!(status_of(&all, "admin mode"), "ok", "{stdout}");
+    assert!(rc[0].2.contains("18.9+ Ultimate"), "{stdout}");
+    assert_eq!(status_of(&all, "deprecations"), "ok", "{stdout}");
     // The harness sets NO_PROXY for loopback: its name is shown, never a value.
     let proxy = check(&all, "proxy");
     assert!(proxy[0].2.contains("NO_PROXY"), "{stdout}");
@@ -117,7 +122,7 @@ fn a_non_admin_token_fails_naming_the_administrator() {
     let mut env = TestEnv::start();
     env.gitlab_token = gitlab::USER_TOKEN.to_string();
     let (out, stdout, stderr) = run_checked(&env, env.command(&["doctor"]));
-    assert_eq!(code(&out), 1, "{stdout}\n{stderr}");
+    assert_eq!(code(&out), 3, "{stdout}\n{stderr}");
     let all = lines(&stdout);
     let user = check(&all, "gitlab user");
     assert_ne!(user[0].0, "ok", "{stdout}");
@@ -136,7 +141,7 @@ fn an_unlicensed_instance_fails_mentioning_ultimate() {
         ..SimOptions::default()
     });
     let (out, stdout, stderr) = run_checked(&env, env.command(&["doctor"]));
-    assert_eq!(code(&out), 1, "{stdout}\n{stderr}");
+    assert_eq!(code(&out), 3, "{stdout}\n{stderr}");
     let all = lines(&stdout);
     assert_eq!(status_of(&all, "gitlab user"), "ok", "{stdout}");
     let rc = check(&all, "runner controllers");
@@ -152,11 +157,20 @@ fn admin_mode_without_the_scope_gets_the_admin_mode_hint() {
     });
     env.gitlab_token = gitlab::NO_ADMIN_MODE_TOKEN.to_string();
     let (out, stdout, stderr) = run_checked(&env, env.command(&["doctor"]));
-    assert_eq!(code(&out), 1, "{stdout}\n{stderr}");
+    assert_eq!(code(&out), 3, "{stdout}\n{stderr}");
     let all = lines(&stdout);
     let rc = check(&all, "runner controllers");
     assert_eq!(rc[0].0, "fail", "{stdout}");
     assert!(rc[0].2.contains("Admin Mode"), "{stdout}");
+    let admin_mode = check(&all, "admin mode");
+    assert_eq!(admin_mode[0].0, "fail", "{stdout}");
+    assert!(admin_mode[0].2.contains("Admin Mode is on"), "{stdout}");
+    assert!(
+        check(&all, "gitlab token scopes")[0]
+            .2
+            .contains("scopes api;"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -164,7 +178,7 @@ fn an_expired_token_fails_and_skips_the_controllers() {
     let mut env = TestEnv::start();
     env.gitlab_token = gitlab::EXPIRED_TOKEN.to_string();
     let (out, stdout, stderr) = run_checked(&env, env.command(&["doctor"]));
-    assert_eq!(code(&out), 1, "{stdout}\n{stderr}");
+    assert_eq!(code(&out), 3, "{stdout}\n{stderr}");
     let all = lines(&stdout);
     let user = check(&all, "gitlab user");
     assert_eq!(user[0].0, "fail", "{stdout}");
@@ -208,6 +222,10 @@ fn json_is_one_array_of_check_status_detail() {
         "write scope",
         "vehaas",
         "proxy",
+        "gitlab version",
+        "gitlab token scopes",
+        "admin mode",
+        "deprecations",
     ] {
         assert!(names.contains(&expected), "no {expected}: {names:?}");
     }
@@ -236,12 +254,12 @@ fn demo_doctor_needs_no_config() {
 }
 
 #[test]
-fn an_unset_token_variable_is_a_fail_line_and_exit_2() {
+fn an_unset_token_variable_is_a_fail_line_and_exit_1_and_vehaas_is_still_checked() {
     let env = TestEnv::start();
     let mut cmd = env.command(&["doctor", "-o", "json"]);
     cmd.env_remove(GITLAB_TOKEN_ENV);
     let (out, stdout, stderr) = run_checked(&env, cmd);
-    assert_eq!(code(&out), 2, "{stdout}\n{stderr}");
+    assert_eq!(code(&out), 1, "{stdout}\n{stderr}");
     let v: Value = serde_json::from_str(&stdout).expect("one JSON document");
     let items = v.as_array().expect("array");
     let token = items
@@ -252,15 +270,25 @@ fn an_unset_token_variable_is_a_fail_line_and_exit_2() {
     let detail = token["detail"].as_str().expect("detail");
     assert!(detail.contains("is not set"), "{detail}");
     assert!(detail.contains(GITLAB_TOKEN_ENV), "{detail}");
-    assert!(env.requests().is_empty(), "no request without a token");
+    assert!(
+        env.requests()
+            .iter()
+            .all(|r| !r.path.starts_with("/api/v4")),
+        "no GitLab request without its token"
+    );
+    let vehaas = items
+        .iter()
+        .find(|i| i["check"] == "vehaas")
+        .unwrap_or_else(|| panic!("no vehaas check: {stdout}"));
+    assert_eq!(vehaas["status"], "ok", "{stdout}");
 }
 
 #[test]
-fn a_missing_config_is_a_fail_line_and_exit_2() {
+fn a_missing_config_is_a_fail_line_and_exit_1() {
     let env = TestEnv::start();
     std::fs::remove_file(&env.config).expect("remove config");
     let (out, stdout, stderr) = run_checked(&env, env.command(&["doctor"]));
-    assert_eq!(code(&out), 2, "{stdout}\n{stderr}");
+    assert_eq!(code(&out), 1, "{stdout}\n{stderr}");
     let all = lines(&stdout);
     assert_eq!(all.len(), 1, "{stdout}");
     assert_eq!(all[0].0, "fail", "{stdout}");
@@ -316,4 +344,66 @@ fn without_vehaas_it_is_only_noted() {
     assert_eq!(vehaas[0].0, "info", "{stdout}");
     assert!(vehaas[0].2.contains("not configured"), "{stdout}");
     assert!(check(&all, "vehaas token").is_empty(), "{stdout}");
+}
+
+#[test]
+fn a_token_that_expires_soon_is_a_warning_naming_the_date() {
+    let mut env = TestEnv::start();
+    env.gitlab_token = gitlab::EXPIRING_TOKEN.to_string();
+    let (out, stdout, stderr) = run_checked(&env, env.command(&["doctor"]));
+    assert_eq!(code(&out), 0, "a warning is no failure: {stdout}\n{stderr}");
+    let all = lines(&stdout);
+    let scopes = check(&all, "gitlab token scopes");
+    assert_eq!(scopes[0].0, "warn", "{stdout}");
+    assert!(
+        scopes[0].2.contains("in 5 days") || scopes[0].2.contains("in 4 days"),
+        "{stdout}"
+    );
+    assert!(scopes[0].2.contains("renew"), "{stdout}");
+}
+
+#[test]
+fn an_old_or_community_gitlab_fails_the_feature_in_plain_words() {
+    for (version, says) in [
+        ("18.8.2-ee", "this is 18.8.2-ee"),
+        ("18.10.1-ce", "Community Edition"),
+    ] {
+        let env = TestEnv::with_options(SimOptions {
+            gitlab_version: version.into(),
+            ..SimOptions::default()
+        });
+        let (out, stdout, stderr) = run_checked(&env, env.command(&["doctor", "-o", "json"]));
+        assert_eq!(code(&out), 3, "{stdout}\n{stderr}");
+        let v: Value = serde_json::from_str(&stdout).expect("one JSON document");
+        let rc = v
+            .as_array()
+            .expect("array")
+            .iter()
+            .find(|i| i["check"] == "runner controllers")
+            .cloned()
+            .unwrap_or_else(|| panic!("{stdout}"));
+        assert_eq!(rc["status"], "fail", "{stdout}");
+        let detail = rc["detail"].as_str().expect("detail");
+        assert!(
+            detail.contains("18.9 or later, Ultimate") && detail.contains(says),
+            "{detail}"
+        );
+    }
+}
+
+#[test]
+fn a_missing_vehaas_token_fails_only_the_vehaas_lines() {
+    let env = TestEnv::start();
+    let mut cmd = env.command(&["doctor"]);
+    cmd.env_remove(VEHAAS_TOKEN_ENV);
+    let (out, stdout, stderr) = run_checked(&env, cmd);
+    assert_eq!(code(&out), 1, "{stdout}\n{stderr}");
+    let all = lines(&stdout);
+    assert_eq!(status_of(&all, "vehaas token"), "fail", "{stdout}");
+    assert!(
+        check(&all, "vehaas token")[0].2.contains(VEHAAS_TOKEN_ENV),
+        "{stdout}"
+    );
+    assert_eq!(status_of(&all, "gitlab user"), "ok", "{stdout}");
+    assert_eq!(status_of(&all, "runner controllers"), "ok", "{stdout}");
 }

@@ -13,15 +13,8 @@ use runnerdeck::audit::{AuditEntry, AuditLog};
 use runnerdeck::sim::SimOptions;
 use serde_json::Value;
 
-/// Every access token the simulator knows; none may ever be printed or logged.
-const ACCESS_TOKENS: &[&str] = &[
-    "sim-admin-token",
-    "sim-vehaas-token",
-    "sim-user-token",
-    "sim-read-token",
-    "sim-expired-token",
-    "sim-admin-noadminmode-token",
-];
+/// Every token the simulator knows; none may ever be printed or logged.
+const ACCESS_TOKENS: &[&str] = common::SIM_TOKENS;
 
 fn env() -> TestEnv {
     TestEnv::with_options(SimOptions {
@@ -142,7 +135,7 @@ fn get_shows_one_controller_with_connected() {
     assert_eq!(stdout.lines().count(), 2, "{stdout}");
 
     let (code, stdout, stderr) = rd(&env, &["rc", "get", "999999", "-o", "json"]);
-    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(code, 4, "{stderr}");
     assert!(stdout.is_empty(), "{stdout}");
     assert!(stderr.contains("404"), "{stderr}");
     assert!(stderr.contains("runner controller 999999"), "{stderr}");
@@ -180,7 +173,7 @@ fn create_update_delete_change_the_server_and_are_audited() {
     let ids = id.to_string();
     // Enabling asks, as the TUI does: without --yes nothing is sent.
     let (code, _, stderr) = rd(&env, &["rc", "update", &ids, "--state", "enabled"]);
-    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("--yes"), "{stderr}");
     assert_eq!(gl.controller_state(id).as_deref(), Some("dry_run"));
     let (code, stdout, stderr) = rd(
@@ -206,7 +199,7 @@ fn create_update_delete_change_the_server_and_are_audited() {
     // Nothing to change, or a contradiction: refused before any request.
     let before = env.requests().len();
     let (code, _, stderr) = rd(&env, &["rc", "update", &ids]);
-    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(code, 1, "{stderr}");
     let (code, _, stderr) = rd(
         &env,
         &[
@@ -218,9 +211,9 @@ fn create_update_delete_change_the_server_and_are_audited() {
             "--clear-description",
         ],
     );
-    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(code, 1, "{stderr}");
     let (code, _, stderr) = rd(&env, &["rc", "delete", &ids]);
-    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("--yes"), "{stderr}");
     assert_eq!(env.requests().len(), before, "refusals send nothing");
     assert!(gl.controller_state(id).is_some());
@@ -231,7 +224,7 @@ fn create_update_delete_change_the_server_and_are_audited() {
     assert_eq!(gl.controller_state(id), None);
 
     let (code, _, stderr) = rd(&env, &["rc", "delete", &ids, "--yes"]);
-    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(code, 4, "{stderr}");
     assert!(stderr.contains("404"), "{stderr}");
 
     let entries = audit(&env);
@@ -269,7 +262,7 @@ fn create_update_delete_change_the_server_and_are_audited() {
 fn read_only_refuses_changes() {
     let env = env();
     let (code, _, stderr) = rd(&env, &["--read-only", "rc", "create", "--description", "x"]);
-    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("read-only"), "{stderr}");
     assert_eq!(env.count("POST", common::LIST_PATH), 0);
 }
@@ -323,7 +316,7 @@ fn tokens_show_their_secret_once_and_never_log_it() {
 
     // Table mode: the row, then the secret in a block of its own.
     let (code, _, stderr) = rd(&env, &["rc", "token", "rotate", &ids, &new_id.to_string()]);
-    assert_eq!(code, 2, "rotating asks first: {stderr}");
+    assert_eq!(code, 1, "rotating asks first: {stderr}");
     let (code, stdout, stderr) = rd(
         &env,
         &["rc", "token", "rotate", &ids, &new_id.to_string(), "--yes"],
@@ -346,7 +339,7 @@ fn tokens_show_their_secret_once_and_never_log_it() {
     assert!(!gl.token_ids(id).contains(&new_id));
 
     let (code, _, stderr) = rd(&env, &["rc", "token", "revoke", &ids, &rotated.to_string()]);
-    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("--yes"), "{stderr}");
     assert!(gl.token_ids(id).contains(&rotated));
     let (code, stdout, stderr) = rd(
@@ -371,7 +364,7 @@ fn tokens_show_their_secret_once_and_never_log_it() {
         &env,
         &["rc", "token", "revoke", &ids, &rotated.to_string(), "--yes"],
     );
-    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(code, 4, "{stderr}");
     assert!(stderr.contains("404"), "{stderr}");
 
     let entries = audit(&env);
@@ -433,7 +426,7 @@ fn scopes_are_added_and_removed_with_the_servers_refusals() {
     };
     let sent = posts(&env);
     let (code, stdout, stderr) = rd(&env, &["rc", "scope", "add", &ids, "--runner", "1"]);
-    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(code, 5, "{stderr}");
     assert!(stdout.is_empty(), "{stdout}");
     assert!(stderr.contains("has the instance scope"), "{stderr}");
     assert_eq!(posts(&env), sent, "nothing was sent");
@@ -447,7 +440,7 @@ fn scopes_are_added_and_removed_with_the_servers_refusals() {
 
     // Runner 6 is a project runner.
     let (code, _, stderr) = rd(&env, &["rc", "scope", "add", &ids, "--runner", "6"]);
-    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(code, 5, "{stderr}");
     assert!(stderr.contains("422"), "{stderr}");
     assert!(
         stderr.contains("Only instance-type runners can be scoped"),
@@ -466,7 +459,7 @@ fn scopes_are_added_and_removed_with_the_servers_refusals() {
 
     let sent = posts(&env);
     let (code, _, stderr) = rd(&env, &["rc", "scope", "add", &ids, "--instance"]);
-    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(code, 5, "{stderr}");
     assert!(stderr.contains("has runner scopes"), "{stderr}");
     assert_eq!(posts(&env), sent, "nothing was sent");
 
@@ -491,7 +484,7 @@ fn scopes_are_added_and_removed_with_the_servers_refusals() {
         ],
     ] {
         let (code, _, stderr) = rd(&env, &args);
-        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert_eq!(code, 1, "{args:?}: {stderr}");
     }
     assert_eq!(env.requests().len(), before);
 
@@ -503,7 +496,7 @@ fn scopes_are_added_and_removed_with_the_servers_refusals() {
     assert_eq!(gl.scopes(id), Some((false, Vec::new())));
 
     let (code, _, stderr) = rd(&env, &["rc", "scope", "add", "999999", "--instance"]);
-    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(code, 4, "{stderr}");
     assert!(stderr.contains("404"), "{stderr}");
 
     let entries = audit(&env);
@@ -538,4 +531,65 @@ fn scopes_are_added_and_removed_with_the_servers_refusals() {
             .is_some_and(|e| e.contains("Only instance-type runners")),
         "{refused:?}"
     );
+}
+
+/// 12.5: the instance scope on an enabled controller judges every job at once; like the TUI's
+/// typed id, the CLI asks, and with no terminal refuses without `--yes`.
+#[test]
+fn the_instance_scope_on_an_enabled_controller_needs_yes() {
+    let env = env();
+    let gl = env.sim.gitlab();
+    let id = gl
+        .controller_ids()
+        .into_iter()
+        .find(|id| {
+            gl.scopes(*id) == Some((false, Vec::new()))
+                && gl.controller_state(*id).as_deref() == Some("enabled")
+        })
+        .expect("an enabled controller without scopes");
+    let ids = id.to_string();
+    let (code, _, stderr) = rd(&env, &["rc", "scope", "add", &ids, "--instance"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("--yes"), "{stderr}");
+    assert_eq!(
+        gl.scopes(id),
+        Some((false, Vec::new())),
+        "nothing was added"
+    );
+    assert!(
+        !env.requests()
+            .iter()
+            .any(|r| r.method == "POST" && r.path.contains("/scopes/")),
+        "nothing was sent"
+    );
+    let (code, _, stderr) = rd(&env, &["rc", "scope", "add", &ids, "--instance", "--yes"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(gl.scopes(id), Some((true, Vec::new())));
+}
+
+/// 12.7: a change the server refused is audited with the server's `X-Request-Id`, the id
+/// support asks for; a success keeps it too.
+#[test]
+fn a_refused_change_is_audited_with_the_servers_request_id() {
+    let env = env();
+    let gl = env.sim.gitlab();
+    let id = gl
+        .controller_ids()
+        .into_iter()
+        .find(|id| gl.scopes(*id) == Some((false, Vec::new())))
+        .expect("a controller without scopes");
+    let ids = id.to_string();
+    // Runner 6 is not an instance runner: GitLab refuses the scope.
+    let (code, _, stderr) = rd(&env, &["rc", "scope", "add", &ids, "--runner", "6"]);
+    assert_eq!(code, 5, "{stderr}");
+    let (code, _, stderr) = rd(&env, &["rc", "scope", "add", &ids, "--runner", "1"]);
+    assert_eq!(code, 0, "{stderr}");
+    let entries = audit(&env);
+    assert_eq!(entries.len(), 2, "{entries:?}");
+    for e in &entries {
+        let rid = e.request_id.as_deref().unwrap_or_default();
+        assert!(rid.starts_with("01JSIM"), "{e:?}");
+    }
+    assert_ne!(entries[0].request_id, entries[1].request_id);
+    assert!(entries[0].status >= 400, "{:?}", entries[0]);
 }

@@ -77,7 +77,7 @@ fn https_goes_through_the_proxy_with_connect_and_the_runs_ca() {
     let url = format!("https://gitlab.test:{}", c.fwd.port);
     c.config(&url, "");
     let (code, stdout, stderr) = c.run(c.command("HTTPS_PROXY", &["rc", "list", "-o", "json"]));
-    assert_eq!(code, 1, "{stdout}\n{stderr}");
+    assert_eq!(code, 2, "{stdout}\n{stderr}");
     assert!(
         stderr.contains("the certificate of gitlab.test is signed by an authority this machine does not trust: set ca_cert = "),
         "{stderr}"
@@ -128,7 +128,7 @@ fn plain_http_is_refused_before_any_request_unless_the_table_allows_it() {
     let url = format!("http://gitlab.test:{}", c.env.sim.addr().port());
     c.config(&url, "");
     let (code, stdout, stderr) = c.run(c.command("HTTP_PROXY", &["rc", "list", "-o", "json"]));
-    assert_eq!(code, 2, "{stdout}\n{stderr}");
+    assert_eq!(code, 1, "{stdout}\n{stderr}");
     assert!(
         stderr.contains("refusing to send the token in clear text to http://gitlab.test"),
         "{stderr}"

@@ -21,6 +21,9 @@ use crate::domain::{
     ControllerId, ControllerState, ControllerUpdate, CurrentUser, Deprecation, RunnerController,
 };
 
+/// The endpoint name of the controllers listing (retry notices and deprecations say it).
+pub const LIST_ENDPOINT: &str = "GET /api/v4/runner_controllers";
+
 pub struct GitLab {
     base_url: String,
     api: Url,
@@ -146,11 +149,7 @@ impl GitLab {
             unlicensed_on_404: true,
         };
         let dtos: Vec<ControllerDto> = self
-            .get_all(
-                &["runner_controllers"],
-                "GET /api/v4/runner_controllers",
-                &cx,
-            )
+            .get_all(&["runner_controllers"], LIST_ENDPOINT, &cx)
             .await?;
         Ok(dtos.into_iter().map(Into::into).collect())
     }

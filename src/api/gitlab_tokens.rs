@@ -34,6 +34,15 @@ fn new_token(reply: &Reply, controller_id: ControllerId) -> Result<NewToken, Fai
     Ok(NewToken { token, secret })
 }
 
+/// The body of a token create: the description, if any.
+pub(crate) fn token_body(description: Option<&str>) -> serde_json::Value {
+    let mut body = serde_json::Map::new();
+    if let Some(d) = description {
+        body.insert("description".into(), d.into());
+    }
+    serde_json::Value::Object(body)
+}
+
 impl GitLab {
     /// Active tokens of a controller, every page.
     pub async fn list_tokens(
@@ -62,11 +71,7 @@ impl GitLab {
         controller_id: ControllerId,
         description: Option<&str>,
     ) -> Sent<NewToken> {
-        let mut body = serde_json::Map::new();
-        if let Some(d) = description {
-            body.insert("description".into(), d.into());
-        }
-        let body = serde_json::Value::Object(body);
+        let body = token_body(description);
         let id = controller_id.to_string();
         let reply = self
             .change(

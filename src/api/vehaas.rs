@@ -190,7 +190,7 @@ impl Vehaas {
     /// `PATCH {"end": <RFC 3339>}`; 409 when a later booking clashes.
     pub async fn extend_session(&self, id: &SessionId, new_end: Timestamp) -> Sent<Session> {
         let what = format!("session {id}");
-        let body = json!({ "end": new_end.to_string() });
+        let body = extend_body(new_end);
         let reply = self
             .change(
                 Method::PATCH,
@@ -237,6 +237,11 @@ impl Vehaas {
             .await?;
         Ok(((), reply.meta()))
     }
+}
+
+/// The body of an extension: the new end, RFC 3339.
+pub(crate) fn extend_body(new_end: Timestamp) -> Value {
+    json!({ "end": new_end.to_string() })
 }
 
 fn decode_job(reply: &Reply, assembly_ref: Option<&str>) -> Result<Job, ApiError> {

@@ -3,14 +3,15 @@
 //! table. Knows no key list: serde and `serde_ignored` tell which keys are unknown.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use secrecy::SecretString;
 use serde::{Deserialize, Deserializer};
 
 use super::{
-    Config, ContextConfig, DEFAULT_CONTEXT, GitlabConfig, HttpConfig, TokenSource, UiConfig,
-    VehaasConfig,
+    Config, ContextConfig, DEFAULT_CONTEXT, GitlabConfig, HttpConfig, Origin, TokenSource,
+    UiConfig, VehaasConfig,
 };
 use crate::api::VehaasPaths;
 use crate::api::tls::TlsOptions;
@@ -26,6 +27,27 @@ pub(super) struct RawConfig {
     http: HttpConfig,
     #[serde(default)]
     contexts: BTreeMap<String, RawContext>,
+    #[serde(default)]
+    keys: BTreeMap<String, KeyList>,
+    #[serde(default)]
+    theme: BTreeMap<String, String>,
+}
+
+/// One key or several.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum KeyList {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl KeyList {
+    fn into_vec(self) -> Vec<String> {
+        match self {
+            Self::One(k) => vec![k],
+            Self::Many(ks) => ks,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -97,6 +119,7 @@ service_table!(RawGitlab {
 service_table!(RawVehaas {
     #[serde(default)]
     paths: VehaasPaths,
+    max_duration: Option<String>,
 });
 
 struct Common {
@@ -105,12 +128,28 @@ struct Common {
     tls: TlsOptions,
 }
 
-fn secret<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SecretString>, D::Error> {
+/// `max_duration = "7d"`: a duration of at least the shortest booking.
+fn max_duration(table: &str, text: Option<&str>) -> Result<Option<Duration>, String> {
+    let Some(text) = text else {
+        return Ok(None);
+    };
+    let min = crate::duration::Limits::default().min;
+    match crate::duration::parse_human(text) {
+        Ok(d) if d >= min => Ok(Some(d)),
+        Ok(_) => Err(format!(
+            "`{table}.max_duration` = {text:?} is shorter than the shortest booking (1m)"
+        )),
+        Err(e) => Err(format!("`{table}.max_duration`: {e}")),
+    }
+}
+
+/// A secret string, wiped when dropped.
+pub(super) fn secret<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SecretString>, D::Error> {
     Ok(Option::<String>::deserialize(d)?.map(SecretString::from))
 }
 
 impl RawConfig {
-    pub(super) fn into_config(self) -> Result<Config, String> {
+    pub(super) fn into_config(self, path: &Path) -> Result<Config, String> {
         let mut contexts = BTreeMap::new();
         for (name, ctx) in self.contexts {
             if name == DEFAULT_CONTEXT {
@@ -129,6 +168,13 @@ impl RawConfig {
             ui: self.ui,
             http: self.http,
             contexts,
+            keys: self
+                .keys
+                .into_iter()
+                .map(|(k, v)| (k, v.into_vec()))
+                .collect(),
+            theme: self.theme,
+            origin: Origin::File(path.to_path_buf()),
         })
     }
 }
@@ -149,12 +195,14 @@ fn services(
     };
     let vehaas = match vehaas {
         Some(mut v) => {
-            let c = v.common(&format!("{prefix}vehaas"))?;
+            let table = format!("{prefix}vehaas");
+            let c = v.common(&table)?;
             Some(VehaasConfig {
                 url: c.url,
                 token: c.token,
                 tls: c.tls,
                 paths: v.paths,
+                max_duration: max_duration(&table, v.max_duration.as_deref())?,
             })
         }
         None => None,

@@ -245,3 +245,24 @@ fn an_inline_token_needs_a_config_file_only_its_owner_can_read() {
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
     assert!(load(&path).is_ok());
 }
+
+#[test]
+fn keys_theme_and_mouse_are_read() {
+    let text = format!(
+        "{MINIMAL}\n[ui]\ntheme = \"light\"\nmouse = true\n[theme]\naccent = \"magenta\"\n[keys]\ntoggle_dry_run = \"x\"\ndelete = [\"ctrl-d\", \"D\"]\n"
+    );
+    let (c, warnings) = parse(&text, p()).expect("parses");
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(c.ui.theme, ThemeName::Light);
+    assert!(c.ui.mouse);
+    assert_eq!(c.theme.get("accent").map(String::as_str), Some("magenta"));
+    assert_eq!(c.keys["toggle_dry_run"], ["x"]);
+    assert_eq!(c.keys["delete"], ["ctrl-d", "D"]);
+}
+
+#[test]
+fn an_unknown_theme_names_its_line() {
+    let text = format!("{MINIMAL}\n[ui]\ntheme = \"solarized\"\n");
+    let e = parse(&text, p()).expect_err("refused").to_string();
+    assert!(e.contains("line 10") && e.contains("solarized"), "{e}");
+}

@@ -21,6 +21,8 @@ pub enum TokenSource {
     File(PathBuf),
     /// `token = "..."`: in the config file itself, which must then be private (0600).
     Inline(SecretString),
+    /// The host's `token` in glab's config (`~/.config/glab-cli/config.yml`, private).
+    Glab(SecretString),
 }
 
 /// A token read from its source, and what a `token_command` said on stderr on the way.
@@ -56,6 +58,7 @@ impl TokenSource {
             Self::Command(_) => "command".to_string(),
             Self::File(_) => "file".to_string(),
             Self::Inline(_) => "config file".to_string(),
+            Self::Glab(_) => "glab config".to_string(),
         }
     }
 
@@ -68,8 +71,14 @@ impl TokenSource {
             Self::Env(var) => match std::env::var(var) {
                 Ok(v) if !v.trim().is_empty() => Zeroizing::new(v),
                 _ => {
+                    let what = match service {
+                        "GitLab" => {
+                            "a personal access token of an administrator with the api scope"
+                        }
+                        _ => "an access token of that service",
+                    };
                     return Err(err(format!(
-                        "the environment variable {var} is not set.\n  export {var}=... (for GitLab: a personal access token of an administrator with the api scope),\n  or change token_env in the config"
+                        "the environment variable {var} is not set.\n  export {var}=... ({what}),\n  or change token_env in the config"
                     )));
                 }
             },
@@ -79,7 +88,9 @@ impl TokenSource {
                 out
             }
             Self::File(file) => read_private_file(file).map_err(err)?,
-            Self::Inline(secret) => Zeroizing::new(secret.expose_secret().to_string()),
+            Self::Inline(secret) | Self::Glab(secret) => {
+                Zeroizing::new(secret.expose_secret().to_string())
+            }
         };
         let trimmed = raw.trim();
         if trimmed.is_empty() {
@@ -153,20 +164,35 @@ fn stderr_excerpt(text: &str) -> Option<String> {
 /// A token file must be readable by its owner only; anything else is refused with the
 /// command that fixes it.
 fn read_private_file(file: &Path) -> Result<Zeroizing<String>, String> {
-    let cannot = |e: std::io::Error| format!("cannot read token_file {}: {e}", file.display());
-    let mut handle = std::fs::File::open(file).map_err(cannot)?;
+    read_private(file, "token_file")?.ok_or_else(|| {
+        format!(
+            "cannot read token_file {}: it does not exist",
+            file.display()
+        )
+    })
+}
+
+/// A file only its owner may read (`what` names it in messages): `None` when there is none,
+/// `Err` when others may read it (with the chmod that fixes it) or it cannot be read.
+pub(super) fn read_private(path: &Path, what: &str) -> Result<Option<Zeroizing<String>>, String> {
+    let cannot = |e: std::io::Error| format!("cannot read {what} {}: {e}", path.display());
+    let mut handle = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(cannot(e)),
+    };
     // Checked on the open file, so what is read is what was checked.
     let meta = handle.metadata().map_err(cannot)?;
     if let Some(problem) = shared_with_others(&meta) {
         return Err(format!(
-            "token_file {} {problem}, so it is not used: chmod 600 {}",
-            file.display(),
-            shell_quote(file)
+            "{what} {} {problem}, so it is not used: chmod 600 {}",
+            path.display(),
+            shell_quote(path)
         ));
     }
     let mut text = Zeroizing::new(String::new());
     std::io::Read::read_to_string(&mut handle, &mut text).map_err(cannot)?;
-    Ok(text)
+    Ok(Some(text))
 }
 
 /// `Some("can be read by other users (mode 0644)")` when group or others have any access.
@@ -210,6 +236,12 @@ mod tests {
             "{msg}"
         );
         assert!(msg.contains("export"), "{msg}");
+        assert!(msg.contains("administrator"), "{msg}");
+        let msg = src.resolve("veHaaS").expect_err("unset").to_string();
+        assert!(
+            !msg.contains("administrator") && !msg.contains("GitLab"),
+            "{msg}"
+        );
     }
 
     #[test]

@@ -1,112 +1,111 @@
-//! `runnerdeck bookings ...`: veHaaS sessions and runner requests. `POST /jobs` is sent exactly
-//! once (a retry could book twice) and is audited as soon as it is answered, so a `--wait`
-//! interrupted with ctrl-c still says which job exists.
+//! `runnerdeck bookings ...`: veHaaS sessions and runner requests, on `VehaasOps` (no GitLab
+//! needed). `POST /jobs` is sent exactly once (a retry could book twice) and is audited as soon
+//! as it is answered, so a `--wait` interrupted with ctrl-c still says which job exists.
 
 use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use super::confirm::allow;
+use super::change::{Applied, apply, plan_doc};
 use super::output::{
     Doc, JOB_HEADER, SESSION_HEADER, job_json, job_row, session_json, session_row,
 };
-use super::{EXIT_API, fail, op_failed, usage, writable};
+use super::{CliError, Kind, Outcome, writable};
 use crate::api::Vehaas;
-use crate::cli::{BookingsCommand, Output};
+use crate::cli::{BookingsCommand, ChangeArgs, DryRunArg, DurationArg};
 use crate::domain::{Job, JobState, RunnerRequest, Session, Timestamp};
 use crate::duration::format_short;
-use crate::ops::{Change, Done, OpError, Ops};
-use crate::setup::Setup;
+use crate::ops::{Change, Done, OpError, VehaasOps};
+use crate::setup::Services;
 
 /// `--wait` polls after 1 s, then ever less often, up to every 10 s, for at most 15 minutes.
 const FIRST_POLL: Duration = Duration::from_secs(1);
 const MAX_POLL: Duration = Duration::from_secs(10);
 const MAX_WAIT: Duration = Duration::from_secs(15 * 60);
 
-/// Exit code of a run interrupted by ctrl-c.
-const EXIT_INTERRUPTED: u8 = 130;
-
-pub(super) async fn run(setup: &Setup, ops: &Ops, cmd: BookingsCommand) -> u8 {
+pub(super) async fn run(services: &Services, ops: &VehaasOps, cmd: BookingsCommand) -> Outcome {
     let Some(vehaas) = ops.vehaas() else {
-        return usage("veHaaS is not configured: add a [vehaas] table to the config");
+        return Err(CliError::config(
+            "veHaaS is not configured: add a [vehaas] table to the config",
+        ));
+    };
+    let within = |d: &DurationArg| {
+        d.within(&services.settings.durations)
+            .map_err(|e| CliError::usage(e.to_string()))
     };
     match cmd {
-        BookingsCommand::List { out, all } => list(vehaas, all, out.output).await,
+        BookingsCommand::List { all, .. } => list(vehaas, all).await,
         BookingsCommand::Request {
             assembly,
             duration,
             provider_url,
             no_queue,
             wait,
-            out,
+            dry,
+            ..
         } => {
-            let assembly = assembly.trim().to_string();
-            if assembly.is_empty() {
-                return usage("--assembly needs an assembly reference, e.g. HIL-BENCH-01");
-            }
-            let provider_url = provider_url
-                .map(|u| u.trim().to_string())
-                .unwrap_or_else(|| setup.context.gitlab_url.clone());
-            if !(provider_url.starts_with("https://") || provider_url.starts_with("http://")) {
-                return usage(&format!(
-                    "--provider-url must start with https:// (or http://), got {provider_url:?}"
-                ));
-            }
-            if let Err(code) = writable(setup) {
-                return code;
-            }
             let request = RunnerRequest {
-                assembly_ref: assembly,
-                duration,
-                provider_url,
+                assembly_ref: assembly.trim().to_string(),
+                duration: within(&duration)?,
+                provider_url: provider(services, provider_url)?,
                 put_in_queue: !no_queue,
             };
-            send_request(ops, vehaas, request, wait, out.output).await
+            if request.assembly_ref.is_empty() {
+                return Err(CliError::usage(
+                    "--assembly needs an assembly reference, e.g. HIL-BENCH-01",
+                ));
+            }
+            request_runner(services, ops, request, wait, dry).await
         }
-        BookingsCommand::Status { job_id, out } => match vehaas.get_job(&job_id).await {
-            Ok(job) => job_doc(&job).emit(out.output),
-            Err(e) => fail(&e),
-        },
+        BookingsCommand::Status { job_id, .. } => Ok(job_doc(&vehaas.get_job(&job_id).await?)),
         BookingsCommand::Extend {
             session_id,
             by,
-            out,
+            dry,
+            ..
         } => {
-            if let Err(code) = writable(setup) {
-                return code;
-            }
-            let change = Change::ExtendSession { id: session_id, by };
-            match ops.run(change).await {
-                Ok(Done::Extended { after, .. }) => session_doc(&after).emit(out.output),
-                Ok(_) => EXIT_API,
-                Err(e) => op_failed(&e),
+            let change = Change::ExtendSession {
+                id: session_id,
+                by: within(&by)?,
+            };
+            let args = ChangeArgs { yes: false, dry };
+            match apply(services, ops, change, args, "").await? {
+                Applied::Planned(plan) => Ok(plan_doc(&plan)),
+                Applied::Done(done) => match *done {
+                    Done::Extended { after, .. } => Ok(session_doc(&after)),
+                    _ => Err(CliError::new(Kind::Server, "unexpected answer")),
+                },
             }
         }
         BookingsCommand::Release {
-            session_id,
-            yes,
-            out,
+            session_id, change, ..
         } => {
-            if let Err(code) = writable(setup) {
-                return code;
-            }
-            let change = Change::ReleaseSession {
+            let what = format!("releasing session {session_id} ends it now and deletes its runner");
+            let c = Change::ReleaseSession {
                 id: session_id.clone(),
             };
-            let what = format!("releasing session {session_id} ends it now and deletes its runner");
-            if let Err(code) = allow(ops, &change, yes.yes, &what).await {
-                return code;
-            }
-            match ops.run(change).await {
-                Ok(_) => Doc::message(
+            match apply(services, ops, c, change, &what).await? {
+                Applied::Planned(plan) => Ok(plan_doc(&plan)),
+                Applied::Done(_) => Ok(Doc::message(
                     json!({"released": true, "id": session_id}),
                     format!("Released session {session_id}; its runner is deleted."),
-                )
-                .emit(out.output),
-                Err(e) => op_failed(&e),
+                )),
             }
         }
     }
+}
+
+/// `--provider-url`, else the configured GitLab's address.
+fn provider(services: &Services, given: Option<String>) -> Result<String, CliError> {
+    let url = given
+        .map(|u| u.trim().to_string())
+        .unwrap_or_else(|| services.context.gitlab_url.clone());
+    if url.starts_with("https://") || url.starts_with("http://") {
+        return Ok(url);
+    }
+    Err(CliError::usage(format!(
+        "--provider-url must start with https:// (or http://), got {url:?}"
+    )))
 }
 
 fn session_doc(s: &Session) -> Doc<'static> {
@@ -121,59 +120,48 @@ fn job_doc(j: &Job) -> Doc<'static> {
     }
 }
 
-async fn list(vehaas: &Vehaas, all: bool, output: Output) -> u8 {
-    match vehaas.list_sessions().await {
-        Ok(mut list) => {
-            let now = Timestamp::now();
-            list.retain(|s| all || s.is_current(now));
-            list.sort_by_key(|s| s.end.as_ref().map(|e| e.at()));
-            Doc::new(
-                Value::Array(list.iter().map(session_json).collect()),
-                &SESSION_HEADER,
-                list.iter().map(session_row).collect(),
-            )
-            .emit(output)
-        }
-        Err(e) => fail(&e),
-    }
+async fn list(vehaas: &Vehaas, all: bool) -> Outcome {
+    let mut list = vehaas.list_sessions().await?;
+    let now = Timestamp::now();
+    list.retain(|s| all || s.is_current(now));
+    list.sort_by_key(|s| s.end.as_ref().map(|e| e.at()));
+    Ok(Doc::new(
+        Value::Array(list.iter().map(session_json).collect()),
+        &SESSION_HEADER,
+        list.iter().map(session_row).collect(),
+    ))
 }
 
-/// Sends the request; ctrl-c before its answer says the booking may exist, after it names
-/// the job (it is audited either way).
-async fn send_request(
-    ops: &Ops,
-    vehaas: &Vehaas,
+/// Sends the request (or plans it); ctrl-c before its answer says the booking may exist,
+/// after it names the job (it is audited either way). A request never asks first.
+async fn request_runner(
+    services: &Services,
+    ops: &VehaasOps,
     req: RunnerRequest,
     wait: bool,
-    output: Output,
-) -> u8 {
+    dry: DryRunArg,
+) -> Outcome {
     let assembly = req.assembly_ref.clone();
+    let change = Change::RequestRunner { request: req };
+    if dry.dry_run {
+        return Ok(plan_doc(&ops.plan(&change).await?));
+    }
+    writable(services)?;
     let sent = tokio::select! {
-        r = ops.run(Change::RequestRunner { request: req }) => r,
+        r = ops.run(change) => r,
         _ = tokio::signal::ctrl_c() => {
-            eprintln!(
-                "runnerdeck: interrupted: the request for {assembly} was sent; the booking may or may not exist: check `runnerdeck bookings list`"
-            );
-            return EXIT_INTERRUPTED;
+            return Err(CliError::new(Kind::Interrupted, format!(
+                "interrupted: the request for {assembly} was sent; the booking may or may not exist: check `runnerdeck bookings list`"
+            )));
         }
     };
     let job = match sent {
         Ok(Done::RunnerRequested(job)) => job,
-        Ok(_) => return EXIT_API,
-        Err(e) => {
-            let code = op_failed(&e);
-            if let OpError::Api(f) = &e
-                && f.error.outcome_unknown()
-            {
-                eprintln!(
-                    "runnerdeck: the booking may or may not exist: check `runnerdeck bookings list` before asking again"
-                );
-            }
-            return code;
-        }
+        Ok(_) => return Err(CliError::new(Kind::Server, "unexpected answer")),
+        Err(e) => return Err(request_failed(&e)),
     };
     if !wait {
-        return job_doc(&job).emit(output);
+        return Ok(job_doc(&job));
     }
     eprintln!(
         "runnerdeck: job {} {}; waiting for the runner (up to {})",
@@ -182,31 +170,45 @@ async fn send_request(
         format_short(MAX_WAIT)
     );
     let job_id = job.job_id.clone();
+    let Some(vehaas) = ops.vehaas() else {
+        return Ok(job_doc(&job));
+    };
     tokio::select! {
-        code = follow(vehaas, job, output) => code,
-        _ = tokio::signal::ctrl_c() => {
-            eprintln!(
-                "runnerdeck: interrupted: job {job_id} exists, so the booking of {assembly} does or will: follow it with `runnerdeck bookings status {job_id}`"
-            );
-            EXIT_INTERRUPTED
-        }
+        done = follow(vehaas, job) => done,
+        _ = tokio::signal::ctrl_c() => Err(CliError::new(Kind::Interrupted, format!(
+            "interrupted: job {job_id} exists, so the booking of {assembly} does or will: follow it with `runnerdeck bookings status {job_id}`"
+        ))),
     }
 }
 
+/// A failed `POST /jobs`; when the booking may exist all the same (a timeout, a 5xx), it
+/// says so.
+fn request_failed(e: &OpError) -> CliError {
+    let mut err = CliError::op(e);
+    if matches!(e, OpError::Api(f) if f.error.outcome_unknown()) {
+        err.message.push_str(
+            "; the booking may or may not exist: check `runnerdeck bookings list` before asking again",
+        );
+    }
+    err
+}
+
 /// Follows the job until it is finished or failed, polling less and less often.
-async fn follow(vehaas: &Vehaas, mut job: Job, output: Output) -> u8 {
+async fn follow(vehaas: &Vehaas, mut job: Job) -> Outcome {
     let started = tokio::time::Instant::now();
     let mut delay = FIRST_POLL;
     while !job.state.is_terminal() {
         if started.elapsed() + delay > MAX_WAIT {
-            eprintln!(
-                "runnerdeck: job {} is still {} after {}; it may still finish: check `runnerdeck bookings status {}`",
-                job.job_id,
-                job.state,
-                format_short(MAX_WAIT),
-                job.job_id
-            );
-            return EXIT_API;
+            return Err(CliError::new(
+                Kind::Server,
+                format!(
+                    "job {} is still {} after {}; it may still finish: check `runnerdeck bookings status {}`",
+                    job.job_id,
+                    job.state,
+                    format_short(MAX_WAIT),
+                    job.job_id
+                ),
+            ));
         }
         tokio::time::sleep(delay).await;
         delay = delay.mul_f64(1.5).min(MAX_POLL);
@@ -221,7 +223,7 @@ async fn follow(vehaas: &Vehaas, mut job: Job, output: Output) -> u8 {
             Err(e) if e.is_transient() => {
                 eprintln!("runnerdeck: warning: {e}; asking again");
             }
-            Err(e) => return fail(&e),
+            Err(e) => return Err(e.into()),
         }
     }
     if job.state == JobState::Failed {
@@ -229,11 +231,14 @@ async fn follow(vehaas: &Vehaas, mut job: Job, output: Output) -> u8 {
             let asm = job.assembly_ref.as_deref().unwrap_or("the assembly");
             format!("veHaaS could not book {asm}")
         });
-        eprintln!(
-            "runnerdeck: job {} failed: {why} (see `runnerdeck bookings status {}`)",
-            job.job_id, job.job_id
-        );
-        return EXIT_API;
+        // veHaaS said no to this booking.
+        return Err(CliError::new(
+            Kind::Refused,
+            format!(
+                "job {} failed: {why} (see `runnerdeck bookings status {}`)",
+                job.job_id, job.job_id
+            ),
+        ));
     }
-    job_doc(&job).emit(output)
+    Ok(job_doc(&job))
 }

@@ -5,13 +5,14 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 
-use super::{EXIT_USAGE, fail};
+use super::CliError;
+use crate::api::GitLab;
 use crate::domain::{ControllerState, Scopes};
-use crate::ops::{Change, Ops, ScopeChange};
+use crate::ops::{Change, ScopeChange};
 use crate::safety::{self, Gravity, ScopesSeen};
 
 /// The gravity of `change`, judged on a fresh read of what it depends on.
-async fn gravity(ops: &Ops, change: &Change) -> Result<Gravity, u8> {
+async fn gravity(gitlab: Option<&GitLab>, change: &Change) -> Result<Gravity, CliError> {
     let needs_state = match change {
         Change::UpdateController { update, .. } => update.state.is_some(),
         Change::DeleteController { .. } => true,
@@ -20,11 +21,10 @@ async fn gravity(ops: &Ops, change: &Change) -> Result<Gravity, u8> {
         }
         _ => false,
     };
-    let Some(id) = change.controller().filter(|_| needs_state) else {
+    let (Some(id), Some(gl)) = (change.controller().filter(|_| needs_state), gitlab) else {
         return Ok(safety::gravity(change, None, ScopesSeen::Unknown));
     };
-    let gl = ops.gitlab();
-    let controller = gl.get_controller(id).await.map_err(|e| fail(&e))?;
+    let controller = gl.get_controller(id).await?;
     let scopes = if safety::needs_fresh_scopes(change) {
         Some(gl.scopes(id).await)
     } else {
@@ -38,9 +38,14 @@ async fn gravity(ops: &Ops, change: &Change) -> Result<Gravity, u8> {
     Ok(safety::gravity(change, Some(&controller.state), seen))
 }
 
-/// Whether the change may go: `Err(exit code)` when it is refused (nothing sent). Reads are
-/// made only when they can change the answer.
-pub(super) async fn allow(ops: &Ops, change: &Change, yes: bool, what: &str) -> Result<(), u8> {
+/// Whether the change may go: `Err` (nothing sent) when it is refused or not confirmed. Reads
+/// are made only when they can change the answer.
+pub(super) async fn allow(
+    gitlab: Option<&GitLab>,
+    change: &Change,
+    yes: bool,
+    what: &str,
+) -> Result<(), CliError> {
     if yes {
         return Ok(());
     }
@@ -54,14 +59,15 @@ pub(super) async fn allow(ops: &Ops, change: &Change, yes: bool, what: &str) -> 
     let g = if least > Gravity::Plain && !tty {
         least
     } else {
-        gravity(ops, change).await?
+        gravity(gitlab, change).await?
     };
     if g == Gravity::Plain {
         return Ok(());
     }
     if !tty {
-        eprintln!("runnerdeck: {what}: pass --yes to confirm");
-        return Err(EXIT_USAGE);
+        return Err(CliError::usage(format!(
+            "{what}: pass --yes to confirm (nothing was sent)"
+        )));
     }
     let typed = change.controller().map(|id| id.to_string());
     let asked = match (g, typed) {
@@ -74,8 +80,7 @@ pub(super) async fn allow(ops: &Ops, change: &Change, yes: bool, what: &str) -> 
     if asked {
         Ok(())
     } else {
-        eprintln!("runnerdeck: not confirmed: nothing was sent");
-        Err(EXIT_USAGE)
+        Err(CliError::usage("not confirmed: nothing was sent"))
     }
 }
 

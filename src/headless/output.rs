@@ -144,10 +144,16 @@ pub fn print_table(
     Ok(())
 }
 
+/// Writes a JSON array, making each item as it goes.
+pub type JsonSeq = Box<dyn Fn(&mut dyn Write) -> std::io::Result<()> + Send>;
+
 /// One result: the JSON document, or the table followed by `notes` (one per line, after a
 /// blank line).
 pub struct Doc<'a> {
     pub json: Value,
+    /// When set, the JSON document in place of `json`: an array made item by item as it is
+    /// written (see `Doc::streamed`).
+    pub json_seq: Option<JsonSeq>,
     pub header: &'a [&'a str],
     pub rows: Vec<Vec<String>>,
     pub notes: Vec<String>,
@@ -157,6 +163,7 @@ impl<'a> Doc<'a> {
     pub fn new(json: Value, header: &'a [&'a str], rows: Vec<Vec<String>>) -> Self {
         Self {
             json,
+            json_seq: None,
             header,
             rows,
             notes: Vec::new(),
@@ -167,10 +174,21 @@ impl<'a> Doc<'a> {
     pub fn message(json: Value, text: String) -> Self {
         Self {
             json,
+            json_seq: None,
             header: &[],
             rows: Vec::new(),
             notes: vec![text],
         }
+    }
+
+    /// A JSON array of `to_json` of each item, made as it is written: 10,000 rows as one JSON
+    /// tree and its text would cost 13 MB. Nothing in table mode.
+    pub fn streamed<T: Send + 'static>(items: Vec<T>, to_json: fn(&T) -> Value) -> Self {
+        let mut doc = Self::new(Value::Null, &[], Vec::new());
+        doc.json_seq = Some(Box::new(move |out| {
+            write_json_seq(out, items.iter().map(to_json))
+        }));
+        doc
     }
 
     pub fn note(mut self, text: String) -> Self {
@@ -180,7 +198,10 @@ impl<'a> Doc<'a> {
 
     fn write(&self, output: Output, out: &mut impl Write) -> std::io::Result<()> {
         match output {
-            Output::Json => write_json(out, &self.json)?,
+            Output::Json => match &self.json_seq {
+                Some(seq) => seq(out)?,
+                None => write_json(out, &self.json)?,
+            },
             Output::Table => {
                 if !self.header.is_empty() {
                     print_table(out, self.header, &self.rows)?;
@@ -203,19 +224,11 @@ impl<'a> Doc<'a> {
     }
 }
 
-/// One JSON array of `items` on stdout, each made and written in turn (never the whole tree
-/// nor the whole text in memory); the same bytes as a `Doc` of the array.
-pub fn emit_json_seq<I>(items: I) -> u8
+/// One JSON array of `items`, each made and written in turn (never the whole tree nor the
+/// whole text in memory); the same bytes as `write_json` of the array.
+fn write_json_seq<W, I>(out: &mut W, items: I) -> std::io::Result<()>
 where
-    I: Iterator,
-    I::Item: Serialize,
-{
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    report(write_json_seq(&mut out, items).and_then(|()| out.flush()))
-}
-
-fn write_json_seq<I>(out: &mut impl Write, items: I) -> std::io::Result<()>
-where
+    W: Write + ?Sized,
     I: Iterator,
     I::Item: Serialize,
 {
@@ -233,7 +246,7 @@ where
 }
 
 /// Pretty JSON and a newline, written as it is made.
-fn write_json(out: &mut impl Write, value: &impl Serialize) -> std::io::Result<()> {
+fn write_json<W: Write + ?Sized>(out: &mut W, value: &impl Serialize) -> std::io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, value).map_err(std::io::Error::from)?;
     writeln!(out)
 }
@@ -264,8 +277,9 @@ mod tests {
             let doc = Doc::new(Value::Array(items.clone()), &[], Vec::new());
             let mut want = Vec::new();
             doc.write(Output::Json, &mut want).expect("doc");
+            let streamed = Doc::streamed(items, Value::clone);
             let mut got = Vec::new();
-            write_json_seq(&mut got, items.into_iter()).expect("seq");
+            streamed.write(Output::Json, &mut got).expect("seq");
             assert_eq!(String::from_utf8(got), String::from_utf8(want));
         }
     }

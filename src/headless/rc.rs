@@ -1,49 +1,44 @@
-//! `runnerdeck rc ...`: runner controllers, their tokens and scopes, mirroring
-//! `glab runner-controller`. Reads go to the client; changes go through `ops`.
+//! `runnerdeck rc ...`: runner controllers and their tokens, mirroring `glab runner-controller`.
+//! Reads go to the client; changes go through `change::apply` (and so `ops`). The list is in
+//! `rc_list.rs`, scopes in `rc_scope.rs`.
 
 use secrecy::ExposeSecret;
 use serde_json::{Value, json};
 
-use super::confirm::allow;
+use super::change::{Applied, apply, plan_doc};
 use super::output::{
-    CONTROLLER_HEADER, Doc, SCOPE_HEADER, TOKEN_HEADER, controller_json, controller_row,
-    scope_rows, scopes_json, token_json, token_row,
+    CONTROLLER_HEADER, Doc, TOKEN_HEADER, controller_json, controller_row, token_json, token_row,
 };
-use super::{fail, op_failed, usage, writable};
-use crate::api::GitLab;
-use crate::cli::{Output, RcCommand, ScopeCommand, ScopeTarget, TokenCommand, YesArg};
-use crate::domain::{
-    ControllerId, ControllerState, ControllerUpdate, NewToken, RunnerController, Scopes,
-};
+use super::{Outcome, rc_list, rc_scope};
+use crate::cli::{ChangeArgs, RcCommand, TokenCommand};
+use crate::domain::{ControllerState, ControllerUpdate, NewToken, RunnerController};
 use crate::ops::{Change, Done, Ops, ScopeChange};
-use crate::setup::Setup;
+use crate::setup::Services;
 
-pub(super) async fn run(setup: &Setup, ops: &Ops, cmd: RcCommand) -> u8 {
+pub(super) async fn run(services: &Services, ops: &Ops, cmd: RcCommand) -> Outcome {
     let gl = ops.gitlab();
     match cmd {
-        RcCommand::List { out } => list(gl, out.output).await,
-        RcCommand::Get { id, out } => match gl.get_controller(id).await {
-            Ok(c) => controller_doc(&c).emit(out.output),
-            Err(e) => fail(&e),
-        },
+        RcCommand::List(args) => rc_list::list(gl, &args).await,
+        RcCommand::Get { id, .. } => Ok(controller_doc(&gl.get_controller(id).await?)),
         RcCommand::Create {
             description,
             state,
-            out,
+            change,
+            ..
         } => {
-            let change = Change::CreateController {
+            let c = Change::CreateController {
                 description,
                 state: state.map_or(ControllerState::Disabled, Into::into),
             };
-            change_and_print(setup, ops, change, YesArg::default(), out.output).await
+            change_doc(services, ops, c, change).await
         }
         RcCommand::Update {
             id,
             description,
             clear_description,
             state,
-            yes,
-            out,
+            change,
+            ..
         } => {
             let update = ControllerUpdate {
                 description: if clear_description {
@@ -53,24 +48,24 @@ pub(super) async fn run(setup: &Setup, ops: &Ops, cmd: RcCommand) -> u8 {
                 },
                 state: state.map(Into::into),
             };
-            let change = Change::UpdateController {
+            let c = Change::UpdateController {
                 id,
                 update,
                 based_on: None,
             };
-            change_and_print(setup, ops, change, yes, out.output).await
+            change_doc(services, ops, c, change).await
         }
-        RcCommand::Delete { id, yes, out } => {
-            let change = Change::DeleteController { id, based_on: None };
-            change_and_print(setup, ops, change, yes, out.output).await
+        RcCommand::Delete { id, change, .. } => {
+            let c = Change::DeleteController { id, based_on: None };
+            change_doc(services, ops, c, change).await
         }
-        RcCommand::Token(cmd) => token(setup, ops, cmd).await,
-        RcCommand::Scope(cmd) => scope(setup, ops, cmd).await,
+        RcCommand::Token(cmd) => token(services, ops, cmd).await,
+        RcCommand::Scope(cmd) => rc_scope::scope(services, ops, cmd).await,
     }
 }
 
 /// What a change does, for the question (or the `--yes` it needs).
-fn what(change: &Change) -> String {
+pub(super) fn what(change: &Change) -> String {
     match change {
         Change::CreateController { .. } => {
             "creating a runner controller already enabled enforces its decisions as soon as it has a scope".into()
@@ -108,51 +103,38 @@ fn what(change: &Change) -> String {
     }
 }
 
-/// Asks (or checks `--yes`), makes the change, prints what came back.
-async fn change_and_print(
-    setup: &Setup,
-    ops: &Ops,
-    change: Change,
-    yes: YesArg,
-    output: Output,
-) -> u8 {
-    if let Err(code) = writable(setup) {
-        return code;
-    }
-    if let Err(code) = allow(ops, &change, yes.yes, &what(&change)).await {
-        return code;
-    }
-    match ops.run(change).await {
-        Ok(done) => print_done(done, output),
-        Err(e) => op_failed(&e),
+/// Plans or makes one change; what came back as a document.
+async fn change_doc(services: &Services, ops: &Ops, change: Change, args: ChangeArgs) -> Outcome {
+    let asked = change.clone();
+    match apply(services, ops, change, args, &what(&asked)).await? {
+        Applied::Planned(plan) => Ok(plan_doc(&plan)),
+        Applied::Done(done) => Ok(done_doc(*done, &asked)),
     }
 }
 
-fn print_done(done: Done, output: Output) -> u8 {
+fn done_doc(done: Done, asked: &Change) -> Doc<'static> {
     match done {
-        Done::Created(c) | Done::Updated { after: c, .. } => controller_doc(&c).emit(output),
-        Done::Unchanged(c) => controller_doc(&c)
-            .note(format!(
-                "Runner controller {} already is as asked: nothing was sent.",
-                c.id
-            ))
-            .emit(output),
+        Done::Created(c) | Done::Updated { after: c, .. } => controller_doc(&c),
+        Done::Unchanged(c) => controller_doc(&c).note(format!(
+            "Runner controller {} already is as asked: nothing was sent.",
+            c.id
+        )),
         Done::Deleted { before } => Doc::message(
             json!({"deleted": true, "id": before.id}),
             format!("Deleted runner controller {}.", before.id),
-        )
-        .emit(output),
-        Done::TokenIssued { token, .. } => new_token_doc(&token).emit(output),
-        Done::TokenRevoked => {
-            Doc::message(json!({"revoked": true}), "Revoked.".into()).emit(output)
+        ),
+        Done::TokenIssued { token, .. } => new_token_doc(&token),
+        Done::TokenRevoked => match asked {
+            Change::RevokeToken { id, token } => Doc::message(
+                json!({"revoked": true, "id": token, "runner_controller_id": id}),
+                format!("Revoked token {token} of runner controller {id}."),
+            ),
+            _ => Doc::message(json!({"revoked": true}), "Revoked.".into()),
+        },
+        Done::ScopeChanged { after, .. } => rc_scope::after_doc(after.as_ref()),
+        Done::RunnerRequested(_) | Done::Extended { .. } | Done::Released { .. } => {
+            Doc::message(json!({"done": true}), "Done.".into())
         }
-        Done::ScopeChanged { after: Some(s), .. } => scopes_doc(&s).emit(output),
-        Done::ScopeChanged { after: None, .. } => Doc::message(
-            json!({"changed": true}),
-            "Changed the scope (reading the scopes back failed).".into(),
-        )
-        .emit(output),
-        Done::RunnerRequested(_) | Done::Extended { .. } | Done::Released { .. } => super::EXIT_OK,
     }
 }
 
@@ -162,38 +144,6 @@ fn controller_doc(c: &RunnerController) -> Doc<'static> {
         &CONTROLLER_HEADER,
         vec![controller_row(c)],
     )
-}
-
-async fn list(gl: &GitLab, output: Output) -> u8 {
-    match gl.list_controllers().await {
-        // Written as it is made: 10,000 rows as one JSON tree would cost 11 MB.
-        Ok(list) if output == Output::Json => {
-            super::output::emit_json_seq(list.iter().map(controller_json))
-        }
-        Ok(list) => {
-            let rows = list
-                .iter()
-                .map(|c| {
-                    vec![
-                        c.id.to_string(),
-                        c.state.to_string(),
-                        c.description.clone().unwrap_or_default(),
-                        c.updated_at
-                            .as_ref()
-                            .map(|t| t.to_string())
-                            .unwrap_or_default(),
-                    ]
-                })
-                .collect();
-            Doc::new(
-                Value::Null,
-                &["ID", "STATE", "DESCRIPTION", "UPDATED"],
-                rows,
-            )
-            .emit(output)
-        }
-        Err(e) => fail(&e),
-    }
 }
 
 /// Token create/rotate: the token without its secret, then the secret, once.
@@ -208,108 +158,49 @@ fn new_token_doc(t: &NewToken) -> Doc<'static> {
     ))
 }
 
-async fn token(setup: &Setup, ops: &Ops, cmd: TokenCommand) -> u8 {
-    let (change, yes, output) = match cmd {
-        TokenCommand::List { id, out } => {
-            return match ops.gitlab().list_tokens(id).await {
-                Ok(list) => Doc::new(
-                    Value::Array(list.iter().map(token_json).collect()),
-                    &TOKEN_HEADER,
-                    list.iter().map(token_row).collect(),
-                )
-                .emit(out.output),
-                Err(e) => fail(&e),
-            };
+async fn token(services: &Services, ops: &Ops, cmd: TokenCommand) -> Outcome {
+    let (change, args) = match cmd {
+        TokenCommand::List { id, .. } => {
+            let list = ops.gitlab().list_tokens(id).await?;
+            return Ok(Doc::new(
+                Value::Array(list.iter().map(token_json).collect()),
+                &TOKEN_HEADER,
+                list.iter().map(token_row).collect(),
+            ));
         }
         TokenCommand::Create {
             id,
             description,
-            out,
+            dry,
+            ..
         } => (
             Change::CreateToken { id, description },
-            YesArg::default(),
-            out.output,
+            ChangeArgs { yes: false, dry },
         ),
         TokenCommand::Rotate {
             id,
             token_id,
-            yes,
-            out,
+            change,
+            ..
         } => (
             Change::RotateToken {
                 id,
                 token: token_id,
             },
-            yes,
-            out.output,
+            change,
         ),
         TokenCommand::Revoke {
             id,
             token_id,
-            yes,
-            out,
-        } => {
-            let change = Change::RevokeToken {
+            change,
+            ..
+        } => (
+            Change::RevokeToken {
                 id,
                 token: token_id,
-            };
-            if let Err(code) = writable(setup) {
-                return code;
-            }
-            if let Err(code) = allow(ops, &change, yes.yes, &what(&change)).await {
-                return code;
-            }
-            return match ops.run(change).await {
-                Ok(_) => Doc::message(
-                    json!({"revoked": true, "id": token_id, "runner_controller_id": id}),
-                    format!("Revoked token {token_id} of runner controller {id}."),
-                )
-                .emit(out.output),
-                Err(e) => op_failed(&e),
-            };
-        }
+            },
+            change,
+        ),
     };
-    change_and_print(setup, ops, change, yes, output).await
-}
-
-fn scopes_doc(s: &Scopes) -> Doc<'static> {
-    Doc::new(scopes_json(s), &SCOPE_HEADER, scope_rows(s))
-}
-
-fn scope_change(id: ControllerId, target: ScopeTarget, add: bool) -> Result<Change, u8> {
-    let change = match (target.runner, target.instance, add) {
-        (Some(r), _, true) => ScopeChange::AddRunner(r),
-        (Some(r), _, false) => ScopeChange::RemoveRunner(r),
-        (None, true, true) => ScopeChange::AddInstance,
-        (None, true, false) => ScopeChange::RemoveInstance,
-        (None, false, _) => return Err(usage("pass --instance or --runner RUNNER_ID")),
-    };
-    Ok(Change::Scope { id, change })
-}
-
-async fn scope(setup: &Setup, ops: &Ops, cmd: ScopeCommand) -> u8 {
-    let (id, target, add, yes, output) = match cmd {
-        ScopeCommand::List { id, out } => {
-            return match ops.gitlab().scopes(id).await {
-                Ok(s) => scopes_doc(&s).emit(out.output),
-                Err(e) => fail(&e),
-            };
-        }
-        ScopeCommand::Add {
-            id,
-            target,
-            yes,
-            out,
-        } => (id, target, true, yes, out.output),
-        ScopeCommand::Remove {
-            id,
-            target,
-            yes,
-            out,
-        } => (id, target, false, yes, out.output),
-    };
-    match scope_change(id, target, add) {
-        Ok(change) => change_and_print(setup, ops, change, yes, output).await,
-        Err(code) => code,
-    }
+    change_doc(services, ops, change, args).await
 }

@@ -4,6 +4,7 @@
 //! key; `ctrl-c` quits from anywhere. `map` is pure: (State, key) -> Intent.
 
 mod keys;
+mod overrides;
 mod table;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -18,6 +19,8 @@ use crate::state::{Dialog, Pane, State};
 pub enum Mode {
     Rc,
     Bookings,
+    /// The bookings pane showing its timeline.
+    Timeline,
     Detail,
     Confirm,
     /// A confirmation that asks for an id (or words) to be typed.
@@ -175,6 +178,7 @@ pub fn base_mode(state: &State) -> Mode {
         }
         None => match state.focus {
             Pane::Controllers => Mode::Rc,
+            Pane::Bookings if state.bookings.timeline => Mode::Timeline,
             Pane::Bookings => Mode::Bookings,
         },
     }

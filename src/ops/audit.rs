@@ -53,7 +53,8 @@ pub struct Auditor {
 struct Inner {
     log: Option<AuditLog>,
     source: Source,
-    gitlab: Arc<GitLab>,
+    /// `None` for a run without GitLab (a bookings verb): no user is named.
+    gitlab: Option<Arc<GitLab>>,
     user: OnceCell<Option<String>>,
     on_error: Box<dyn Fn(String) + Send + Sync>,
 }
@@ -63,6 +64,25 @@ impl Auditor {
         log: Option<AuditLog>,
         source: Source,
         gitlab: Arc<GitLab>,
+        on_error: impl Fn(String) + Send + Sync + 'static,
+    ) -> Self {
+        Self::with(log, source, Some(gitlab), on_error)
+    }
+
+    /// For a run that has no GitLab client (a bookings verb without a GitLab token): veHaaS
+    /// entries name no user anyway.
+    pub fn without_gitlab(
+        log: Option<AuditLog>,
+        source: Source,
+        on_error: impl Fn(String) + Send + Sync + 'static,
+    ) -> Self {
+        Self::with(log, source, None, on_error)
+    }
+
+    fn with(
+        log: Option<AuditLog>,
+        source: Source,
+        gitlab: Option<Arc<GitLab>>,
         on_error: impl Fn(String) + Send + Sync + 'static,
     ) -> Self {
         Self {
@@ -85,8 +105,8 @@ impl Auditor {
         self.inner
             .user
             .get_or_init(|| async {
-                self.inner
-                    .gitlab
+                let gitlab = self.inner.gitlab.as_ref()?;
+                gitlab
                     .current_user()
                     .await
                     .ok()

@@ -58,7 +58,11 @@ impl Ops {
     }
 
     /// The server's version now, refused when it is not the one the change was built from.
-    async fn fresh(&self, id: ControllerId, based_on: &Basis) -> Result<RunnerController, OpError> {
+    pub(super) async fn fresh(
+        &self,
+        id: ControllerId,
+        based_on: &Basis,
+    ) -> Result<RunnerController, OpError> {
         let server = self.gitlab.get_controller(id).await?;
         match based_on {
             Some(seen) if *seen != server.updated_at => Err(OpError::ChangedElsewhere {

@@ -6,6 +6,7 @@
 mod audit;
 mod bookings;
 mod controllers;
+mod plan;
 mod scopes;
 mod tokens;
 
@@ -13,8 +14,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use audit::{Auditor, Source};
-pub use bookings::session_path;
+pub use bookings::{VehaasOps, session_path};
 pub use controllers::changes_nothing;
+pub use plan::{PlannedRequest, plan};
 pub use scopes::refusal as scope_refusal;
 
 use crate::api::{ApiError, Failure, GitLab, Vehaas};
@@ -213,10 +215,9 @@ impl Ops {
         &self.audit
     }
 
-    fn need_vehaas(&self) -> Result<&Vehaas, OpError> {
-        self.vehaas
-            .as_deref()
-            .ok_or(OpError::Refused(Refusal::NoVehaas))
+    /// The veHaaS half: request, extend and release.
+    pub fn vehaas_ops(&self) -> VehaasOps {
+        VehaasOps::new(self.vehaas.clone(), self.audit.clone())
     }
 
     /// Makes the change: every call in order, each answer audited as it arrives.
@@ -235,9 +236,9 @@ impl Ops {
             Change::RotateToken { id, token } => self.rotate_token(id, token).await,
             Change::RevokeToken { id, token } => self.revoke_token(id, token).await,
             Change::Scope { id, change } => self.change_scope(id, change).await,
-            Change::RequestRunner { request } => self.request_runner(request).await,
-            Change::ExtendSession { id, by } => self.extend_session(id, by).await,
-            Change::ReleaseSession { id } => self.release_session(id).await,
+            c @ (Change::RequestRunner { .. }
+            | Change::ExtendSession { .. }
+            | Change::ReleaseSession { .. }) => self.vehaas_ops().run(c).await,
         }
     }
 }

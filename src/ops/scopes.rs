@@ -35,6 +35,15 @@ pub(super) fn request(id: ControllerId, change: ScopeChange) -> (Method, String)
     }
 }
 
+/// The method of a scope change, as the audit log and a dry run write it.
+pub(super) fn method_name(method: &Method) -> &'static str {
+    if *method == Method::POST {
+        "POST"
+    } else {
+        "DELETE"
+    }
+}
+
 impl Ops {
     pub(super) async fn change_scope(
         &self,
@@ -50,11 +59,7 @@ impl Ops {
         let record = Record {
             service: Service::GitLab,
             url: gl.base_url().to_string(),
-            method: if method == Method::POST {
-                "POST"
-            } else {
-                "DELETE"
-            },
+            method: method_name(&method),
             path,
             before: Some(scopes_json(&before)),
             after: None,

@@ -11,6 +11,21 @@ use super::{Done, OpError, Ops};
 use crate::domain::{ControllerId, TokenId};
 use crate::json::token_json;
 
+/// `/api/v4/runner_controllers/:id/tokens`.
+pub(super) fn tokens_path(id: ControllerId) -> String {
+    format!("{}/tokens", controller_path(id))
+}
+
+/// `.../tokens/:token_id`, where a revoke goes.
+pub(super) fn token_path(id: ControllerId, token: TokenId) -> String {
+    format!("{}/{token}", tokens_path(id))
+}
+
+/// `.../tokens/:token_id/rotate`.
+pub(super) fn rotate_path(id: ControllerId, token: TokenId) -> String {
+    format!("{}/rotate", token_path(id, token))
+}
+
 impl Ops {
     fn token_record(
         &self,
@@ -34,7 +49,7 @@ impl Ops {
         id: ControllerId,
         description: Option<String>,
     ) -> Result<Done, OpError> {
-        let path = format!("{}/tokens", controller_path(id));
+        let path = tokens_path(id);
         let armed = self
             .audit
             .arm(self.token_record("POST", path, None, id))
@@ -53,7 +68,7 @@ impl Ops {
         id: ControllerId,
         token: TokenId,
     ) -> Result<Done, OpError> {
-        let path = format!("{}/tokens/{token}/rotate", controller_path(id));
+        let path = rotate_path(id, token);
         let armed = self
             .audit
             .arm(self.token_record("POST", path, Some(token), id))
@@ -72,7 +87,7 @@ impl Ops {
         id: ControllerId,
         token: TokenId,
     ) -> Result<Done, OpError> {
-        let path = format!("{}/tokens/{token}", controller_path(id));
+        let path = token_path(id, token);
         let armed = self
             .audit
             .arm(self.token_record("DELETE", path, Some(token), id))

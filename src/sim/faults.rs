@@ -46,6 +46,8 @@ pub enum Fault {
 #[derive(Debug, Clone)]
 struct Rule {
     prefix: Option<String>,
+    /// The path must be `prefix` itself, not just start with it.
+    exact: bool,
     remaining: usize,
     fault: Fault,
 }
@@ -112,10 +114,23 @@ impl Faults {
         }
     }
 
+    /// `fail_sequence` for the requests to exactly `path` (a listing, not what is below it).
+    pub fn fail_sequence_exact(&self, path: &str, faults: &[Fault]) {
+        for f in faults {
+            self.lock().rules.push_back(Rule {
+                prefix: Some(path.to_string()),
+                exact: true,
+                remaining: 1,
+                fault: f.clone(),
+            });
+        }
+    }
+
     fn push(&self, prefix: Option<String>, n: usize, fault: Fault) {
         if n > 0 {
             self.lock().rules.push_back(Rule {
                 prefix,
+                exact: false,
                 remaining: n,
                 fault,
             });
@@ -135,11 +150,19 @@ impl Faults {
         s.latency + s.delay
     }
 
-    /// Consumes one armed failure matching `path`, oldest rule first.
+    /// Consumes one armed failure matching `path` (with its query, if any), oldest rule first.
     fn take(&self, path: &str) -> Option<Fault> {
         let mut s = self.lock();
         let idx = s.rules.iter().position(|r| {
-            r.remaining > 0 && r.prefix.as_deref().is_none_or(|p| path.starts_with(p))
+            r.remaining > 0
+                && r.prefix.as_deref().is_none_or(|p| {
+                    if r.exact {
+                        // `path` may carry the query: exact is about the path alone.
+                        path.split('?').next() == Some(p)
+                    } else {
+                        path.starts_with(p)
+                    }
+                })
         })?;
         let rule = s.rules.get_mut(idx)?;
         rule.remaining -= 1;
@@ -347,6 +370,23 @@ mod tests {
         assert_eq!(f.take("/api/v2.0/jobs"), Some(Fault::Garbage));
         assert_eq!(f.take("/api/v2.0/jobs"), Some(Fault::Status(500)));
         assert_eq!(f.take("/api/v4/x"), None);
+    }
+
+    #[test]
+    fn prefixes_see_the_query_and_exact_paths_ignore_it() {
+        let f = Faults::default();
+        f.fail_next_matching("/api/v4/x?page=3&", 1, Fault::Garbage);
+        f.fail_sequence_exact("/api/v4/x", &[Fault::Status(500)]);
+        assert_eq!(f.take("/api/v4/x/1"), None);
+        assert_eq!(
+            f.take("/api/v4/x?page=2&per_page=100"),
+            Some(Fault::Status(500))
+        );
+        assert_eq!(f.take("/api/v4/x?page=2&per_page=100"), None);
+        assert_eq!(
+            f.take("/api/v4/x?page=3&per_page=100"),
+            Some(Fault::Garbage)
+        );
     }
 
     #[test]

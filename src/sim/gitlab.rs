@@ -333,4 +333,17 @@ pub fn router(sim: GitlabSim) -> Router {
         .route("/api/v4", any(gitlab_auth::route_not_found))
         .route("/api/v4/{*rest}", any(gitlab_auth::route_not_found))
         .with_state(sim)
+        .layer(axum::middleware::map_response(request_id))
+}
+
+/// GitLab answers every API request, errors included, with an `X-Request-Id` (the id its
+/// logs are searched by); here a counter in the same shape.
+async fn request_id(mut res: axum::response::Response) -> axum::response::Response {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    if let Ok(v) = axum::http::HeaderValue::from_str(&format!("01JSIM{n:020}")) {
+        res.headers_mut().insert("x-request-id", v);
+    }
+    res
 }

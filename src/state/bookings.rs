@@ -14,7 +14,6 @@ use super::text_form::{FormError, TextForm, TextPurpose};
 use super::{Remote, State, unreachable};
 use crate::api::ApiError;
 use crate::domain::{RequestKey, Session, SessionId, Timestamp};
-use crate::duration;
 use crate::effect::Effect;
 use crate::msg::{Intent, Outcome};
 use crate::ops::{Change, Done, OpError};
@@ -84,6 +83,9 @@ pub struct Bookings {
     pub selected: Option<RowKey>,
     pub requests: Vec<PendingRequest>,
     pub filter: Option<Filter>,
+    /// `v`: the timeline instead of the table, at this zoom.
+    pub timeline: bool,
+    pub zoom: crate::ui::timeline::Zoom,
     view: Vec<RowRef>,
     /// The keys of `view` when it was built.
     keys: Vec<RowKey>,
@@ -102,6 +104,8 @@ impl Bookings {
             selected: None,
             requests: Vec::new(),
             filter: None,
+            timeline: false,
+            zoom: crate::ui::timeline::Zoom::default(),
             view: Vec::new(),
             keys: Vec::new(),
             current: 0,
@@ -172,7 +176,7 @@ impl Bookings {
         self.select_at(next);
     }
 
-    fn select_at(&mut self, index: usize) {
+    pub(super) fn select_at(&mut self, index: usize) {
         let i = index.min(self.view.len().saturating_sub(1));
         self.selected = self.row(i).map(|r| r.key());
     }
@@ -261,6 +265,9 @@ pub(super) fn intent(state: &mut State, intent: Intent, fx: &mut Vec<Effect>) {
         Intent::PageDown => b.move_by(10),
         Intent::Top => b.select_at(0),
         Intent::Bottom => b.select_at(usize::MAX),
+        Intent::ToggleTimeline => b.timeline = !b.timeline,
+        Intent::ZoomIn => b.zoom = b.zoom.zoom_in(),
+        Intent::ZoomOut => b.zoom = b.zoom.zoom_out(),
         Intent::Copy => match b.selected_row().and_then(|r| r.tag().map(str::to_string)) {
             Some(text) => {
                 state.flash(Note::CopiedTag(text.clone()));
@@ -327,7 +334,11 @@ pub(super) fn extend(
     value: &str,
     fx: &mut Vec<Effect>,
 ) -> Result<(), FormError> {
-    let by = duration::parse_human(value).map_err(FormError::Duration)?;
+    let by = state
+        .settings
+        .durations
+        .parse(value)
+        .map_err(FormError::Duration)?;
     let listed = state.bookings.sessions().iter().any(|s| s.id == session);
     if !listed {
         state.flash(Note::SessionGone(session));

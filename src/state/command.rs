@@ -8,6 +8,12 @@ use super::{BookingRow, Pane, State};
 use crate::effect::{Effect, Load};
 use crate::json;
 
+/// The command words, for tab.
+pub const WORDS: &[&str] = &["bookings", "ctx", "log", "q", "rc", "readonly"];
+
+/// What tab offers after a word (`ctx` takes the context names).
+pub const ARGS: &[(&str, &[&str])] = &[];
+
 pub(super) fn open(state: &mut State) {
     state.dialog = Some(Dialog::Text(TextForm::new(TextPurpose::Command)));
 }

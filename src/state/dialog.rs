@@ -213,7 +213,12 @@ pub(super) fn handle(state: &mut State, intent: Intent, fx: &mut Vec<Effect>) {
                 fx.push(Effect::Copy { text: t.clone() });
                 state.flash(Note::CopiedJson);
             }
-            scroll(&intent, offset, usize::MAX).map(|offset| Dialog::Raw {
+            // End goes to the last line, so up comes back at once.
+            let lines = match &text {
+                Some(Ok(t)) => t.lines().count(),
+                _ => 0,
+            };
+            scroll(&intent, offset, lines.saturating_sub(1)).map(|offset| Dialog::Raw {
                 title,
                 req,
                 text,
@@ -252,7 +257,7 @@ pub(super) fn handle(state: &mut State, intent: Intent, fx: &mut Vec<Effect>) {
 /// Scrolling a read-only view; `None` (closed) for Enter.
 fn scroll(intent: &Intent, offset: usize, max: usize) -> Option<usize> {
     Some(match intent {
-        Intent::Down => (offset + 1).min(max),
+        Intent::Down => offset.saturating_add(1).min(max),
         Intent::Up => offset.saturating_sub(1),
         Intent::PageDown => offset.saturating_add(10).min(max),
         Intent::PageUp => offset.saturating_sub(10),

@@ -7,6 +7,7 @@ mod bookings;
 mod bulk;
 mod changes;
 mod command;
+mod command_line;
 mod confirm;
 mod controller_form;
 mod controllers;
@@ -18,6 +19,7 @@ mod rc;
 mod remote;
 mod requests;
 mod runner_form;
+mod saved;
 mod text_form;
 mod undo;
 
@@ -26,6 +28,7 @@ use std::time::Duration;
 
 pub use bookings::{Bookings, Row as BookingRow, RowKey as BookingKey};
 pub use changes::{Pending, Plan, Purpose, Step};
+pub use command_line::CommandHistory;
 pub use confirm::{Confirm, Question, TypedId};
 pub use controller_form::{ControllerField, ControllerForm, FormMode};
 pub use controllers::Controllers;
@@ -33,9 +36,10 @@ pub use detail::{Detail, DetailRow};
 pub use dialog::{Dialog, Help, RawTitle, StatePicker};
 pub use filter::Filter;
 pub use notes::{Irreversible, Level, ManyKind, Note};
-pub use remote::{Health, Remote, RemoteError};
+pub use remote::{Health, Remote, RemoteError, Retrying};
 pub use requests::{PendingRequest, RequestPhase, poll_delay};
 pub use runner_form::{RunnerField, RunnerForm};
+pub use saved::{Saved, SavedView};
 pub use text_form::{FormError, TextForm, TextPurpose};
 pub use undo::LastChange;
 
@@ -60,12 +64,23 @@ pub struct Context {
     pub color: Option<String>,
     pub read_only: bool,
     pub vehaas_url: Option<String>,
+    /// Why veHaaS could not be set up (its token, its address), for the bookings pane.
+    pub vehaas_error: Option<String>,
     pub demo: bool,
     /// Zone for clock times on screen (the system zone in the app, UTC in tests).
     pub tz: jiff::tz::TimeZone,
     /// The configured context in use, and every context there is (for `:ctx`).
     pub context_name: String,
     pub contexts: Vec<String>,
+    /// What makes a connection readable or forgeable by others (a red INSECURE badge).
+    pub insecure: Vec<(Service, crate::api::Insecurity)>,
+}
+
+/// Which server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Service {
+    GitLab,
+    Vehaas,
 }
 
 impl Default for Context {
@@ -77,10 +92,12 @@ impl Default for Context {
             color: None,
             read_only: false,
             vehaas_url: None,
+            vehaas_error: None,
             demo: false,
             tz: jiff::tz::TimeZone::UTC,
             context_name: crate::config::DEFAULT_CONTEXT.to_string(),
             contexts: vec![crate::config::DEFAULT_CONTEXT.to_string()],
+            insecure: Vec::new(),
         }
     }
 }
@@ -92,6 +109,12 @@ pub struct Settings {
     pub flash_for: Duration,
     /// The keys in force (defaults and `[keys]` overrides); the view reads it for hints.
     pub keys: std::sync::Arc<crate::keymap::Keymap>,
+    /// The colours (`[ui] theme`, `[theme]`, NO_COLOR).
+    pub theme: crate::ui::theme::Theme,
+    /// Whether the mouse is captured (`[ui] mouse`, `m`).
+    pub mouse: bool,
+    /// How short and how long a booking or an extension may be (`[vehaas] max_duration`).
+    pub durations: crate::duration::Limits,
 }
 
 impl Default for Settings {
@@ -100,6 +123,9 @@ impl Default for Settings {
             refresh_every: Some(Duration::from_secs(15)),
             flash_for: Duration::from_secs(6),
             keys: std::sync::Arc::default(),
+            theme: crate::ui::theme::Theme::default(),
+            mouse: false,
+            durations: crate::duration::Limits::default(),
         }
     }
 }
@@ -136,6 +162,8 @@ pub struct State {
     pub flash: Option<Flash>,
     /// Every flash, newest last (bounded), for the error history and the log file.
     pub history: VecDeque<HistoryEntry>,
+    /// The commands run on the `:` line (restored at start from the state dir).
+    pub command_history: command_line::CommandHistory,
     /// A server said something is deprecated: shown in the header for the rest of the run.
     pub banner: Option<Deprecation>,
     /// Changes on their way, by id: what each was, for its outcome and for quitting.
@@ -143,6 +171,8 @@ pub struct State {
     pub paused: bool,
     /// Quit once `changes` is empty.
     pub quit_when_done: bool,
+    /// `ctrl-z` was pressed: the app gives the terminal back, then redraws.
+    pub suspend: bool,
     pub quit: bool,
     /// Something visible changed since the last draw.
     pub dirty: bool,
@@ -169,10 +199,12 @@ impl State {
             help: None,
             flash: None,
             history: VecDeque::new(),
+            command_history: command_line::CommandHistory::default(),
             banner: None,
             changes: BTreeMap::new(),
             paused: false,
             quit_when_done: false,
+            suspend: false,
             quit: false,
             dirty: true,
             spinner: 0,
@@ -188,6 +220,7 @@ impl State {
         next.next_id = self.next_id;
         next.next_seq = self.next_seq;
         next.history = self.history.clone();
+        next.command_history = self.command_history.clone();
         next
     }
 
@@ -353,6 +386,10 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
 
 fn intent(state: &mut State, i: Intent) -> Vec<Effect> {
     let mut fx = Vec::new();
+    if i == Intent::Suspend {
+        state.suspend = true;
+        return fx;
+    }
     if state.help.is_some() {
         dialog::help(state, &i);
         return fx;
@@ -376,6 +413,20 @@ fn intent(state: &mut State, i: Intent) -> Vec<Effect> {
             state.paused = !state.paused;
             state.flash(Note::Paused(state.paused));
         }
+        Intent::ToggleMouse => {
+            state.settings.mouse = !state.settings.mouse;
+            state.flash(Note::Mouse(state.settings.mouse));
+            fx.push(Effect::MouseCapture(state.settings.mouse));
+        }
+        Intent::Click { pane, row } => click(state, pane, row),
+        Intent::Wheel { pane, down } => {
+            state.focus = pane;
+            let step = if down { Intent::Down } else { Intent::Up };
+            match pane {
+                Pane::Controllers => rc::intent(state, step, &mut fx),
+                Pane::Bookings => bookings::intent(state, step, &mut fx),
+            }
+        }
         Intent::Back => back(state),
         Intent::CommandLine => command::open(state),
         Intent::ReadOnly => state.flash(Note::ReadOnlyKey),
@@ -395,6 +446,18 @@ pub(crate) fn quit(state: &mut State) {
         state.quit = true;
     } else {
         state.dialog = Some(Dialog::Quit);
+    }
+}
+
+/// A click focuses its pane and selects the row under it.
+fn click(state: &mut State, pane: Pane, row: Option<usize>) {
+    state.focus = pane;
+    match (pane, row) {
+        (Pane::Controllers, Some(i)) if state.controllers.detail.is_none() => {
+            state.controllers.select_index(i);
+        }
+        (Pane::Bookings, Some(i)) => state.bookings.select_at(i),
+        _ => {}
     }
 }
 
@@ -418,6 +481,19 @@ fn outcome(state: &mut State, o: Outcome, fx: &mut Vec<Effect>) {
     match o {
         Outcome::Changed { id, result } => changes::finished(state, id, result, fx),
         Outcome::Deprecated(d) => deprecated(state, d),
+        Outcome::Retrying { pane, wait, reason } => {
+            let at = state.now.checked_add(wait).unwrap_or(state.now);
+            let retrying = Some(remote::Retrying { at, reason });
+            match pane {
+                Pane::Controllers if state.controllers.remote.is_loading() => {
+                    state.controllers.remote.retrying = retrying;
+                }
+                Pane::Bookings if state.bookings.remote.is_loading() => {
+                    state.bookings.remote.retrying = retrying;
+                }
+                _ => {}
+            }
+        }
         Outcome::AuditLoaded { result } => {
             let log = state.dialog.as_mut().or(state.queued.back_mut());
             if let Some(Dialog::Log { entries, .. }) = log {

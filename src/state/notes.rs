@@ -147,6 +147,8 @@ pub enum Note {
     CopiedTag(String),
     // The run.
     Paused(bool),
+    /// Whether the mouse is now captured.
+    Mouse(bool),
     Deprecated(Deprecation),
     Contexts {
         current: String,

@@ -13,12 +13,21 @@ pub struct RemoteError {
     pub unreachable: bool,
 }
 
+/// The pending read failed and is asked again at `at` (the HTTP layer retries reads).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retrying {
+    pub at: Timestamp,
+    pub reason: crate::api::RetryReason,
+}
+
 #[derive(Debug, Clone)]
 pub struct Remote<T> {
     pub data: Option<T>,
     pub loaded_at: Option<Timestamp>,
     pub pending: Option<ReqId>,
     pub error: Option<RemoteError>,
+    /// While the pending read waits to be asked again.
+    pub retrying: Option<Retrying>,
 }
 
 impl<T> Default for Remote<T> {
@@ -28,6 +37,7 @@ impl<T> Default for Remote<T> {
             loaded_at: None,
             pending: None,
             error: None,
+            retrying: None,
         }
     }
 }
@@ -70,6 +80,7 @@ impl<T> Remote<T> {
             return false;
         }
         self.pending = None;
+        self.retrying = None;
         match result {
             Ok(data) => {
                 self.data = Some(data);

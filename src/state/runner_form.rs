@@ -97,7 +97,7 @@ pub(super) fn form(
                 f.error = None;
             }
         }
-        Intent::Submit => match validate(&f) {
+        Intent::Submit => match validate(&f, &state.settings.durations) {
             Ok(request) => {
                 submit(state, request, fx);
                 return state.dialog.take();
@@ -109,12 +109,14 @@ pub(super) fn form(
     Some(Dialog::RunnerForm(f))
 }
 
-fn validate(f: &RunnerForm) -> Result<RunnerRequest, FormError> {
+fn validate(f: &RunnerForm, limits: &duration::Limits) -> Result<RunnerRequest, FormError> {
     let assembly = f.assembly.value().trim();
     if assembly.is_empty() {
         return Err(FormError::NoAssembly);
     }
-    let duration = duration::parse_human(f.duration.value()).map_err(FormError::Duration)?;
+    let duration = limits
+        .parse(f.duration.value())
+        .map_err(FormError::Duration)?;
     let provider = f.provider_url.value().trim();
     if !(provider.starts_with("https://") || provider.starts_with("http://")) {
         return Err(FormError::ProviderUrl);

@@ -52,6 +52,10 @@ pub struct TextForm {
     pub purpose: TextPurpose,
     pub input: Input,
     pub error: Option<FormError>,
+    /// The `:` line: where in the history up / down has got to.
+    pub history_at: Option<usize>,
+    /// The `:` line: what tab found (the choices when there are several).
+    pub hint: Option<String>,
 }
 
 impl TextForm {
@@ -64,6 +68,8 @@ impl TextForm {
             purpose,
             input: Input::new(value),
             error: None,
+            history_at: None,
+            hint: None,
         }
     }
 }
@@ -74,6 +80,9 @@ pub(super) fn form(
     intent: Intent,
     fx: &mut Vec<Effect>,
 ) -> Option<Dialog> {
+    if f.purpose == TextPurpose::Command && super::command_line::intent(state, &mut f, &intent) {
+        return Some(Dialog::Text(f));
+    }
     match intent {
         Intent::Edit(e) => edit_input(&mut f.input, e),
         Intent::Paste(text) => paste(&mut f.input, &text),
@@ -81,6 +90,7 @@ pub(super) fn form(
         _ => return Some(Dialog::Text(f)),
     }
     f.error = None;
+    f.hint = None;
     if let TextPurpose::Filter { .. } = f.purpose {
         command::set_filter(state, Some(f.input.value()));
     }
@@ -111,7 +121,10 @@ fn submit(state: &mut State, mut f: TextForm, fx: &mut Vec<Effect>) -> Option<Di
             }
             _ => Err(FormError::NotRunnerId(value)),
         },
-        TextPurpose::Command => command::run(state, &value, fx),
+        TextPurpose::Command => {
+            state.command_history.push(&value);
+            command::run(state, &value, fx)
+        }
         TextPurpose::Filter { pane } => {
             if *pane == Pane::Controllers {
                 state.controllers.adopt_selection();

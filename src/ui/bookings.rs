@@ -8,6 +8,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
 
 use super::controllers::{block, title};
 use super::{View, fmt, focused, scroll, theme};
+use crate::display;
 use crate::domain::{JobState, Session};
 use crate::duration;
 use crate::state::BookingRow as BRow;
@@ -28,15 +29,16 @@ fn pane_title(state: &State) -> Line<'static> {
         (Some(c), n) => Some(format!("{c} + {n} requests")),
         (None, _) => None,
     };
-    let mut title = title(state, "veHaaS bookings", count, &b.remote);
+    let name = if b.timeline {
+        format!("veHaaS bookings · timeline {}", b.zoom.label())
+    } else {
+        "veHaaS bookings".to_string()
+    };
+    let mut title = title(state, &name, count, &b.remote);
     if let Some(f) = &b.filter {
-        title.spans.insert(
-            1,
-            Span::styled(
-                format!(" /{}", f.text),
-                ratatui::style::Style::new().fg(theme::ACCENT),
-            ),
-        );
+        title
+            .spans
+            .insert(1, Span::styled(format!(" /{}", f.text), theme::accent()));
     }
     title
 }
@@ -50,7 +52,10 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
     frame.render_widget(block, area);
     if !b.configured {
         let msg = Span::styled(
-            " veHaaS is not configured: add a [vehaas] table to the config.",
+            match &state.context.vehaas_error {
+                Some(e) => format!(" {e}"),
+                None => " veHaaS is not configured: add a [vehaas] table to the config.".into(),
+            },
             theme::dim(),
         );
         frame.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), inner);
@@ -58,7 +63,10 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
     }
     if b.is_empty() {
         let msg = match (&b.remote.data, &b.remote.error) {
-            (_, Some(e)) => Span::styled(format!(" {}", e.message), theme::health(Health::Failing)),
+            (_, Some(e)) => Span::styled(
+                format!(" {}", display::escape(&e.message)),
+                theme::health(Health::Failing),
+            ),
             (None, None) => Span::styled(" Loading bookings…", theme::dim()),
             (Some(_), None) => {
                 Span::styled(" No active bookings: n requests a runner.", theme::dim())
@@ -76,13 +84,17 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
     if let Some(line) = footer {
         frame.render_widget(Paragraph::new(line), footer_area);
     }
+    if b.timeline {
+        timeline(state, view, frame, inner);
+        return;
+    }
     let wide = inner.width >= 90;
     let compact = inner.width < 64;
     let assembly_w = b
         .rows()
         .map(|r| match r {
-            BRow::Request(p) => p.request.assembly_ref.chars().count(),
-            BRow::Session(s) => s.assembly_ref.chars().count(),
+            BRow::Request(p) => display::width(&p.request.assembly_ref),
+            BRow::Session(s) => display::width(&s.assembly_ref),
         })
         .max()
         .unwrap_or(8)
@@ -92,7 +104,7 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
         .rows()
         .map(|r| match r {
             BRow::Request(_) => "(request)".len(),
-            BRow::Session(s) => s.owner.as_deref().map_or(1, |o| o.chars().count()),
+            BRow::Session(s) => s.owner.as_deref().map_or(1, display::width),
         })
         .max()
         .unwrap_or(5)
@@ -114,6 +126,29 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
         .row_highlight_style(theme::selected(focus));
     let mut ts = TableState::default().with_selected(selected.map(|s| s - off));
     frame.render_stateful_widget(table, inner, &mut ts);
+    let body = Rect {
+        y: inner.y + 1,
+        height: inner.height.saturating_sub(1),
+        ..inner
+    };
+    view.hits.rows(Pane::Bookings, body, off, b.len() - off);
+}
+
+/// `v`: the current sessions on a time axis, the selected one highlighted.
+fn timeline(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
+    let b = &state.bookings;
+    let sessions: Vec<Session> = b
+        .rows()
+        .filter_map(|r| match r {
+            BRow::Session(s) => Some(s.clone()),
+            BRow::Request(_) => None,
+        })
+        .collect();
+    let selected = b.selected_session().map(|s| s.id.as_str());
+    let widget = super::timeline::Timeline::new(&sessions, state.now, &state.context.tz)
+        .selected(selected)
+        .zoom(b.zoom);
+    frame.render_stateful_widget(widget, area, &mut view.timeline);
 }
 
 /// The columns for the width: compact drops the owner, wide adds start and end.
@@ -175,13 +210,19 @@ fn session_row<'a>(state: &State, s: &'a Session, wide: bool, compact: bool) -> 
         .as_ref()
         .map(|end| fmt::until(state.now, end.at()))
         .unwrap_or_else(|| "—".into());
+    let plain = ratatui::style::Style::new();
     let tag = match s.gitlab_runner_tag.as_deref() {
-        Some(t) => Span::raw(t),
-        None => Span::styled("—", theme::dim()),
+        Some(t) => display::line(t, plain, usize::MAX),
+        None => Line::from(Span::styled("—", theme::dim())),
     };
-    let mut cells = vec![Cell::from(s.assembly_ref.as_str())];
+    let mut cells = vec![Cell::from(display::line(
+        &s.assembly_ref,
+        plain,
+        usize::MAX,
+    ))];
     if !compact {
-        cells.push(Cell::from(s.owner.as_deref().unwrap_or("—")));
+        let owner = s.owner.as_deref().unwrap_or("—");
+        cells.push(Cell::from(display::line(owner, plain, usize::MAX)));
     }
     cells.push(Cell::from(Span::styled(
         s.state.to_string(),
@@ -241,7 +282,7 @@ fn phase_text(p: &PendingRequest) -> String {
 fn request_row(p: &PendingRequest, wide: bool, compact: bool) -> Row<'static> {
     let (text, style) = status(p);
     let tag = match (&p.phase, p.tag()) {
-        (_, Some(t)) => Span::raw(t.to_string()),
+        (_, Some(t)) => Span::raw(display::escape(t).into_owned()),
         (
             RequestPhase::Refused(_) | RequestPhase::JobFailed(_) | RequestPhase::LostTrack(_),
             None,
@@ -251,7 +292,9 @@ fn request_row(p: &PendingRequest, wide: bool, compact: bool) -> Row<'static> {
         }
         _ => Span::styled("…", theme::dim()),
     };
-    let mut cells = vec![Cell::from(p.request.assembly_ref.clone())];
+    let mut cells = vec![Cell::from(
+        display::escape(&p.request.assembly_ref).into_owned(),
+    )];
     if !compact {
         cells.push(Cell::from(Span::styled("(request)", theme::dim())));
     }
@@ -314,5 +357,8 @@ fn selected_line(state: &State) -> Option<Line<'static>> {
             )
         }
     };
-    Some(Line::from(Span::styled(text, theme::dim())))
+    Some(Line::from(Span::styled(
+        display::escape(&text).into_owned(),
+        theme::dim(),
+    )))
 }

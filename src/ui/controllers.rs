@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Cell, Paragraph, Row, Table, TableState, Wrap};
 
 use super::{View, fmt, focused, preview, scroll, theme};
+use crate::display;
 use crate::domain::RunnerController;
 use crate::state::{Health, Pane, Remote, State};
 
@@ -27,7 +28,13 @@ pub fn title<T>(
     if remote.is_loading() {
         spans.push(Span::styled(
             format!(" {}", SPINNER[state.spinner % SPINNER.len()]),
-            Style::new().fg(theme::ACCENT),
+            theme::accent(),
+        ));
+    }
+    if let Some(r) = &remote.retrying {
+        spans.push(Span::styled(
+            format!(" · {}", super::words::retrying(r, state.now)),
+            theme::health(Health::Failing),
         ));
     }
     match remote.health() {
@@ -98,10 +105,9 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
     let title = title(state, "Runner controllers", count, &c.remote);
     let mut title = title;
     if let Some(f) = &c.filter {
-        title.spans.insert(
-            1,
-            Span::styled(format!(" /{}", f.text), Style::new().fg(theme::ACCENT)),
-        );
+        title
+            .spans
+            .insert(1, Span::styled(format!(" /{}", f.text), theme::accent()));
     }
     let block = block(title, focus);
     let inner = block.inner(area);
@@ -113,7 +119,10 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
     }
     if shown == 0 {
         let msg = match (&c.remote.data, &c.remote.error) {
-            (_, Some(e)) => Span::styled(format!(" {}", e.message), theme::health(Health::Failing)),
+            (_, Some(e)) => Span::styled(
+                format!(" {}", display::escape(&e.message)),
+                theme::health(Health::Failing),
+            ),
             (None, None) => Span::styled(" Loading runner controllers…", theme::dim()),
             (Some(_), None) => {
                 Span::styled(" No runner controllers yet: n creates one.", theme::dim())
@@ -155,6 +164,12 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
         .row_highlight_style(theme::selected(focus));
     let mut ts = TableState::default().with_selected(selected.map(|s| s - off));
     frame.render_stateful_widget(table, inner, &mut ts);
+    let body = Rect {
+        y: inner.y + 1,
+        height: inner.height.saturating_sub(1),
+        ..inner
+    };
+    view.hits.rows(Pane::Controllers, body, off, shown - off);
 }
 
 /// What `t` would do to the selected controller, before anything is sent.
@@ -183,7 +198,7 @@ fn toggle_hint(state: &State) -> Option<Line<'static>> {
     Some(Line::from(vec![
         Span::styled(
             format!(" {key}"),
-            Style::new().fg(theme::ACCENT).add_modifier(Modifier::BOLD),
+            theme::accent().add_modifier(Modifier::BOLD),
         ),
         Span::styled(
             format!(" {}{ask}: ", preview::change(&c.state, &to)),
@@ -200,10 +215,10 @@ fn row<'a>(state: &State, r: &'a RunnerController, id_w: usize) -> Row<'a> {
     } else {
         r.state.to_string()
     };
-    let desc = match r.description.as_deref() {
-        Some("") => Span::styled("(empty)", theme::dim()),
-        Some(d) => Span::raw(d),
-        None => Span::styled("—", theme::dim()),
+    let desc: Line = match r.description.as_deref() {
+        Some("") => Line::from(Span::styled("(empty)", theme::dim())),
+        Some(d) => display::line(d, Style::new(), usize::MAX),
+        None => Line::from(Span::styled("—", theme::dim())),
     };
     let updated = r
         .updated_at
@@ -219,7 +234,7 @@ fn row<'a>(state: &State, r: &'a RunnerController, id_w: usize) -> Row<'a> {
             ) {
                 (true, _) => Line::from(format!("{:>id_w$}", r.id)),
                 (false, true) => Line::from(vec![
-                    Span::styled("● ", Style::new().fg(theme::ACCENT)),
+                    Span::styled("● ", theme::accent()),
                     Span::raw(format!("{:>id_w$}", r.id)),
                 ]),
                 (false, false) => Line::from(format!("  {:>id_w$}", r.id)),

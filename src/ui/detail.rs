@@ -3,12 +3,13 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::controllers::{block, title};
 use super::{fmt, preview, status, theme};
+use crate::display;
 use crate::domain::{ControllerToken, RunnerController, Scopes, Stamp};
 use crate::state::{Detail, Health, RemoteError, State};
 
@@ -67,10 +68,7 @@ fn fields(state: &State, d: &Detail, c: &RunnerController) -> Vec<Line<'static>>
         .unwrap_or_else(|| "—".into())
     };
     let connected = match c.connected {
-        Some(true) => Span::styled(
-            "yes (a token was used in the last hour)",
-            Style::new().fg(Color::Green),
-        ),
+        Some(true) => Span::styled("yes (a token was used in the last hour)", theme::ok()),
         Some(false) => Span::raw("no (no token used in the last hour)"),
         None if d.remote.error.is_some() => {
             Span::styled("unknown (could not refresh)", theme::dim())
@@ -81,7 +79,7 @@ fn fields(state: &State, d: &Detail, c: &RunnerController) -> Vec<Line<'static>>
         Line::from(vec![key("ID"), Span::raw(c.id.to_string())]),
         Line::from(vec![
             key("Description"),
-            Span::raw(c.description.clone().unwrap_or_else(|| "—".into())),
+            Span::raw(display::escape(c.description.as_deref().unwrap_or("—")).into_owned()),
         ]),
         Line::from(vec![
             key("State"),
@@ -126,7 +124,7 @@ fn section(name: &str, extra: String) -> Line<'static> {
 
 fn failed(e: &RemoteError) -> Line<'static> {
     Line::from(Span::styled(
-        format!("   {}", e.message),
+        format!("   {}", display::escape(&e.message)),
         theme::health(Health::Failing),
     ))
 }
@@ -154,7 +152,7 @@ fn scope_lines(state: &State, s: &Scopes, rows: &mut Rows, lines: &mut Vec<Line<
     if s.instance.is_none() && s.runners.is_empty() {
         lines.push(Line::from(Span::styled(
             "   none: it receives no admission requests (i adds the instance scope, a a runner)",
-            Style::new().fg(theme::AMBER),
+            theme::warn(),
         )));
     }
     if let Some(i) = &s.instance {
@@ -207,8 +205,8 @@ fn token(state: &State, t: &ControllerToken) -> Vec<Span<'static>> {
     vec![
         Span::raw(format!("   #{:<5} ", t.id)),
         Span::raw(format!(
-            "{:<20} ",
-            fmt::truncate(t.description.as_deref().unwrap_or("—"), 20)
+            "{} ",
+            display::fit(t.description.as_deref().unwrap_or("—"), 20)
         )),
         Span::styled(format!("{created}  {used}"), theme::dim()),
     ]

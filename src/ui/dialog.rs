@@ -3,14 +3,16 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Position, Rect};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 use tui_input::Input;
 
+use super::hits::Target;
 use super::preview::meaning;
-use super::{theme, words};
+use super::{View, theme, words};
 use crate::audit::AuditEntry;
+use crate::display;
 use crate::domain::{ControllerState, NewToken, TokenId};
 use crate::keymap;
 use crate::state::{
@@ -18,10 +20,13 @@ use crate::state::{
     RunnerForm, State, StatePicker, TextForm, TextPurpose,
 };
 
-pub fn render(state: &State, frame: &mut Frame, area: Rect) {
+pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
+    if state.dialog.is_some() || state.help.is_some() {
+        view.hits.push(area, Target::Modal);
+    }
     if let Some(d) = &state.dialog {
         match d {
-            Dialog::Confirm(c) => confirm(state, c, frame, area),
+            Dialog::Confirm(c) => confirm(state, c, view, frame, area),
             Dialog::StatePicker(p) => picker(state, p, frame, area),
             Dialog::ControllerForm(f) => controller_form(f, frame, area),
             Dialog::RunnerForm(f) => runner_form(f, frame, area),
@@ -92,7 +97,8 @@ fn popup(
         .flex(Flex::Center)
         .areas(v);
     frame.render_widget(Clear, r);
-    let color = if danger { Color::Red } else { theme::ACCENT };
+    let p = theme::palette();
+    let color = if danger { p.danger } else { p.accent };
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(Style::new().fg(color))
@@ -104,7 +110,7 @@ fn popup(
 
 fn help(state: &State, offset: usize, frame: &mut Frame, area: Rect) {
     let mut lines = Vec::new();
-    let key_style = Style::new().fg(theme::ACCENT).add_modifier(Modifier::BOLD);
+    let key_style = theme::accent().add_modifier(Modifier::BOLD);
     let mode = keymap::base_mode(state);
     let entries = state.settings.keys.help(mode, state.context.read_only);
     let col = entries
@@ -169,6 +175,7 @@ fn mode_name(mode: keymap::Mode) -> &'static str {
     match mode {
         Rc => "runner controllers",
         Bookings => "veHaaS bookings",
+        Timeline => "veHaaS bookings timeline",
         Detail => "runner controller detail",
         Confirm | Typed => "confirmation",
         Picker => "state picker",
@@ -182,11 +189,8 @@ fn mode_name(mode: keymap::Mode) -> &'static str {
 }
 
 fn buttons(yes: bool) -> Line<'static> {
-    let on = Style::new()
-        .bg(Color::Blue)
-        .fg(Color::White)
-        .add_modifier(Modifier::BOLD);
-    let off = Style::new().fg(Color::Gray);
+    let on = theme::selected(true);
+    let off = theme::muted();
     Line::from(vec![
         Span::styled("  [ y Yes ]", if yes { on } else { off }),
         Span::raw("   "),
@@ -194,23 +198,22 @@ fn buttons(yes: bool) -> Line<'static> {
     ])
 }
 
-fn confirm(state: &State, c: &Confirm, frame: &mut Frame, area: Rect) {
+fn confirm(state: &State, c: &Confirm, view: &mut View, frame: &mut Frame, area: Rect) {
     let w = words::question(state, c);
     let mut lines = vec![
-        Line::from(Span::styled(format!(" {}", w.question), theme::title())),
+        Line::from(Span::styled(
+            format!(" {}", display::escape(&w.question)),
+            theme::title(),
+        )),
         Line::raw(""),
     ];
     for d in &w.details {
-        lines.push(Line::raw(format!(" {d}")));
+        lines.push(Line::raw(format!(" {}", display::escape(d))));
     }
     lines.push(Line::raw(""));
     if let Some(t) = &c.typed {
         let ok = c.armed();
-        let style = if ok {
-            Style::new().fg(Color::Green)
-        } else {
-            Style::new().fg(theme::AMBER)
-        };
+        let style = if ok { theme::ok() } else { theme::warn() };
         lines.push(Line::from(vec![
             Span::raw(format!(" Type {} to confirm: ", t.expected)),
             Span::styled(
@@ -227,7 +230,18 @@ fn confirm(state: &State, c: &Confirm, frame: &mut Frame, area: Rect) {
     }
     let (width, height) = fit(&lines, 76, area);
     let inner = popup(frame, area, width, height, &w.title, true);
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    if c.typed.is_some() {
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+        return;
+    }
+    // The buttons on the last line, where the mouse can find them.
+    let buttons = lines.pop().unwrap_or_default();
+    let [text, row] = Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(inner);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), text);
+    frame.render_widget(Paragraph::new(buttons), row);
+    let at = |x: u16, w: u16| Rect::new(row.x + x, row.y, w.min(row.width.saturating_sub(x)), 1);
+    view.hits.push(at(2, 9), Target::Answer(true));
+    view.hits.push(at(14, 8), Target::Answer(false));
 }
 
 fn picker(state: &State, p: &StatePicker, frame: &mut Frame, area: Rect) {
@@ -289,16 +303,16 @@ fn field(
     let label_w = 16u16;
     let [l, v] = Layout::horizontal([Constraint::Length(label_w), Constraint::Fill(1)]).areas(area);
     let ls = if active {
-        Style::new().fg(theme::ACCENT).add_modifier(Modifier::BOLD)
+        theme::accent().add_modifier(Modifier::BOLD)
     } else {
         Style::new()
     };
     frame.render_widget(Paragraph::new(Span::styled(format!(" {label}"), ls)), l);
     let width = v.width.max(1) as usize;
     let scroll = input.visual_scroll(width.saturating_sub(1));
-    let bg = Style::new().bg(Color::Rgb(40, 40, 48));
+    let bg = theme::input();
     let text = if input.value().is_empty() {
-        Span::styled(placeholder.to_string(), bg.fg(theme::DIM))
+        Span::styled(placeholder.to_string(), bg.fg(theme::palette().dim))
     } else {
         Span::styled(input.value().to_string(), bg)
     };
@@ -311,7 +325,7 @@ fn field(
 
 fn choice_line(label: &str, value: Line<'static>, active: bool) -> Line<'static> {
     let ls = if active {
-        Style::new().fg(theme::ACCENT).add_modifier(Modifier::BOLD)
+        theme::accent().add_modifier(Modifier::BOLD)
     } else {
         Style::new()
     };
@@ -444,7 +458,7 @@ fn text_words(p: &TextPurpose) -> (String, String, &'static str, &'static str) {
         ),
         TextPurpose::Command => (
             "Command".into(),
-            "log (audit log) · rc · bookings · ctx [NAME] · readonly · q".into(),
+            "log  rc  bookings  ctx NAME  readonly  q  · tab completes · ↑ history".into(),
             ":",
             "log",
         ),
@@ -472,7 +486,11 @@ fn text_form(f: &TextForm, frame: &mut Frame, area: Rect) {
         rows[0],
     );
     field(frame, rows[1], name, &f.input, placeholder, true);
-    frame.render_widget(Paragraph::new(error_line(&f.error)), rows[2]);
+    let below = match (&f.error, &f.hint) {
+        (None, Some(hint)) => Line::from(Span::styled(format!(" {hint}"), theme::dim())),
+        _ => error_line(&f.error),
+    };
+    frame.render_widget(Paragraph::new(below), rows[2]);
 }
 
 /// A new token's secret, shown this once.
@@ -485,16 +503,13 @@ fn secret(token: &NewToken, rotated: Option<TokenId>, frame: &mut Frame, area: R
     let lines = vec![
         Line::from(Span::styled(
             " Copy it now: it cannot be shown again.",
-            Style::new().fg(theme::AMBER).add_modifier(Modifier::BOLD),
+            theme::warn().add_modifier(Modifier::BOLD),
         )),
         Line::raw(""),
         // Borrowed, never copied into a String that would outlive the frame unwiped.
         Line::from(vec![
             Span::raw(" "),
-            Span::styled(
-                token.secret.expose_secret(),
-                Style::new().fg(Color::White).add_modifier(Modifier::BOLD),
-            ),
+            Span::styled(token.secret.expose_secret(), theme::strong()),
         ]),
         Line::raw(""),
         Line::from(Span::styled(
@@ -542,7 +557,7 @@ fn log_entry(state: &State, e: &AuditEntry) -> [Line<'static>; 2] {
     let status = Span::styled(
         format!(" {:>3} ", e.status),
         if ok {
-            Style::new().fg(Color::Green)
+            theme::ok()
         } else {
             theme::level(crate::state::Level::Error)
         },
@@ -557,11 +572,11 @@ fn log_entry(state: &State, e: &AuditEntry) -> [Line<'static>; 2] {
         Span::styled(format!(" {when}"), theme::dim()),
         status,
         Span::styled(format!("{:<6} ", e.method), theme::title()),
-        Span::raw(e.path.clone()),
+        Span::raw(display::escape(&e.path).into_owned()),
     ]);
     let mut second = vec![
         Span::raw("      "),
-        Span::styled(change_summary(e), Style::new().fg(theme::ACCENT)),
+        Span::styled(change_summary(e), theme::accent()),
         Span::styled(
             format!("  {} · by {who} ({})", e.service, e.source),
             theme::dim(),
@@ -569,7 +584,7 @@ fn log_entry(state: &State, e: &AuditEntry) -> [Line<'static>; 2] {
     ];
     if let Some(err) = &e.error {
         second.push(Span::styled(
-            format!("  {err}"),
+            format!("  {}", display::escape(err)),
             theme::level(crate::state::Level::Error),
         ));
     }
@@ -601,7 +616,7 @@ fn raw(
             .lines()
             .skip(offset)
             .take(inner.height as usize)
-            .map(|l| Line::raw(format!(" {l}")))
+            .map(|l| Line::raw(format!(" {}", display::escape(l))))
             .collect(),
     };
     frame.render_widget(Paragraph::new(lines), inner);

@@ -76,29 +76,6 @@ pub fn until(now: Timestamp, end: Timestamp) -> String {
     }
 }
 
-/// Cuts a string to `width` columns with an ellipsis.
-pub fn truncate(s: &str, width: usize) -> String {
-    use unicode_width::UnicodeWidthChar;
-    let mut out = String::new();
-    let mut w = 0;
-    let total: usize = s.chars().map(|c| c.width().unwrap_or(0)).sum();
-    if total <= width {
-        return s.to_string();
-    }
-    for c in s.chars() {
-        let cw = c.width().unwrap_or(0);
-        if w + cw + 1 > width {
-            break;
-        }
-        out.push(c);
-        w += cw;
-    }
-    if width > 0 {
-        out.push('…');
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,11 +89,5 @@ mod tests {
             countdown(Duration::from_secs(2 * 86_400 + 3 * 3600)),
             "2d 3h"
         );
-    }
-
-    #[test]
-    fn truncate_adds_an_ellipsis_only_when_needed() {
-        assert_eq!(truncate("abc", 3), "abc");
-        assert_eq!(truncate("abcdef", 4), "abc…");
     }
 }

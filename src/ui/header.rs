@@ -3,7 +3,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
@@ -31,37 +31,36 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     ];
     if ctx.demo {
         spans.push(Span::raw("  "));
+        spans.push(Span::styled(" DEMO ", theme::badge(theme::palette().demo)));
+    }
+    for (service, what) in &ctx.insecure {
+        spans.push(Span::raw("  "));
+        let who = match service {
+            crate::state::Service::GitLab => "GitLab",
+            crate::state::Service::Vehaas => "veHaaS",
+        };
         spans.push(Span::styled(
-            " DEMO ",
-            Style::new().bg(Color::Magenta).fg(Color::Black),
+            format!(" INSECURE {who}: {what} "),
+            theme::badge(theme::palette().danger).add_modifier(Modifier::BOLD),
         ));
     }
     if ctx.read_only {
         spans.push(Span::raw("  "));
         spans.push(Span::styled(
             " READ-ONLY ",
-            Style::new()
-                .bg(Color::Green)
-                .fg(Color::Black)
-                .add_modifier(Modifier::BOLD),
+            theme::badge(theme::palette().ok).add_modifier(Modifier::BOLD),
         ));
     }
     spans.push(Span::raw("  "));
-    spans.push(Span::styled(
-        " experimental API ",
-        Style::new().fg(theme::AMBER),
-    ));
+    spans.push(Span::styled(" experimental API ", theme::warn()));
     if state.paused {
-        spans.push(Span::styled(
-            "  ⏸ auto-refresh paused",
-            Style::new().fg(theme::AMBER),
-        ));
+        spans.push(Span::styled("  ⏸ auto-refresh paused", theme::warn()));
     }
     let mut lines = vec![Line::from(spans)];
     if let Some(b) = &state.banner {
         lines.push(Line::from(Span::styled(
             format!(" ⚠ {}", super::words::deprecation(b)),
-            Style::new().fg(Color::Black).bg(theme::AMBER),
+            theme::badge(theme::palette().warn),
         )));
     }
     frame.render_widget(Paragraph::new(lines), area);

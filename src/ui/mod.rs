@@ -8,6 +8,7 @@ mod detail;
 mod dialog;
 mod fmt;
 mod header;
+pub mod hits;
 pub mod preview;
 mod status;
 pub mod theme;
@@ -24,6 +25,9 @@ use crate::state::{Pane, State};
 pub struct View {
     pub controllers_offset: usize,
     pub bookings_offset: usize,
+    pub timeline: timeline::TimelineState,
+    /// Where the latest frame drew its panes, rows and buttons (for the mouse).
+    pub hits: hits::Hits,
 }
 
 /// Keeps `selected` inside a window of `height` rows starting at `offset`; returns the offset.
@@ -46,6 +50,9 @@ pub fn scroll(offset: usize, selected: Option<usize>, height: usize, len: usize)
 const SIDE_BY_SIDE: u16 = 120;
 
 pub fn render(state: &State, view: &mut View, frame: &mut Frame) {
+    let theme = state.settings.theme;
+    theme::use_palette(theme.palette);
+    view.hits.clear();
     let area = frame.area();
     let header_h = if state.banner.is_some() { 2 } else { 1 };
     let [header, body, status] = Layout::vertical([
@@ -56,10 +63,15 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame) {
     .areas(area);
     header::render(state, frame, header);
     let (left, right) = split_body(body);
+    view.hits.push(left, hits::Target::Pane(Pane::Controllers));
+    view.hits.push(right, hits::Target::Pane(Pane::Bookings));
     controllers::render(state, view, frame, left);
     bookings::render(state, view, frame, right);
     status::render(state, frame, status);
-    dialog::render(state, frame, area);
+    dialog::render(state, view, frame, area);
+    if theme.mono {
+        theme::strip_colours(frame.buffer_mut());
+    }
 }
 
 fn split_body(body: Rect) -> (Rect, Rect) {
@@ -83,3 +95,5 @@ pub(crate) fn focused(state: &State, pane: Pane) -> bool {
 mod region_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod theme_tests;

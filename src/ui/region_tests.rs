@@ -231,3 +231,15 @@ fn quit_with_a_change_on_its_way() {
         assert!(t.contains("w / enter wait"), "{t}");
     });
 }
+
+#[test]
+fn bookings_timeline() {
+    let mut s = quiet(bookings_loaded());
+    update(&mut s, Intent::ToggleTimeline);
+    update(&mut s, Intent::ZoomOut);
+    snap("timeline", &s, |t| {
+        assert!(t.contains("timeline 12h"), "{t}");
+        assert!(t.contains("HIL-3") && t.contains('▼'), "{t}");
+        assert!(t.contains("+ zoom") || t.contains("zoom"), "its keys: {t}");
+    });
+}

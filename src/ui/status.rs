@@ -3,11 +3,12 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{fmt, theme, words};
+use super::{theme, words};
+use crate::display;
 use crate::keymap::{self, Mode};
 use crate::state::{Level, State};
 
@@ -23,7 +24,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
             Level::Error => "✗",
         };
         let text = words::note(&f.note, &state.context.tz);
-        let text = fmt::truncate(&format!(" {icon} {text}"), area.width as usize);
+        let text = display::truncate(&format!(" {icon} {text}"), area.width as usize);
         frame.render_widget(
             Paragraph::new(Span::styled(text, theme::level(level))),
             flash,
@@ -34,7 +35,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
 
 /// Hints that fit `width`: help, quit and cancel always, the others in table order.
 fn hint_spans(hints: Vec<(String, &'static str)>, width: usize) -> Vec<Span<'static>> {
-    let key_style = Style::new().fg(theme::ACCENT).add_modifier(Modifier::BOLD);
+    let key_style = theme::accent().add_modifier(Modifier::BOLD);
     let cost = |(k, h): &(String, &str)| k.chars().count() + h.chars().count() + 3;
     let essential = |h: &str| h == "help" || h == "quit" || h == "cancel";
     let fixed: usize = hints.iter().filter(|x| essential(x.1)).map(cost).sum();
@@ -73,7 +74,7 @@ fn hint_line(state: &State, width: usize) -> Line<'static> {
 
 /// The keys only the detail has, as `key hint` pairs, for the detail's own lines.
 pub fn detail_hints(state: &State) -> Vec<[Span<'static>; 2]> {
-    let key_style = Style::new().fg(theme::ACCENT).add_modifier(Modifier::BOLD);
+    let key_style = theme::accent().add_modifier(Modifier::BOLD);
     state
         .settings
         .keys

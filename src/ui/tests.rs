@@ -136,3 +136,58 @@ fn a_frame_builds_only_the_visible_rows() {
     );
     assert!(text.contains("(100000)"));
 }
+
+#[test]
+fn hostile_descriptions_never_move_a_column_or_reach_the_terminal() {
+    use crate::domain::ControllerState as S;
+    use crate::state::tests::controller;
+    let hostile = [
+        "\u{202e}evil reversed",
+        "zero\u{200b}width\u{2066}isolate",
+        "\x1b[31mred\x1b[0m",
+        "tab\there\nnewline\rreturn",
+        "漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字",
+        "🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂",
+        "plain",
+    ];
+    let rows = hostile
+        .iter()
+        .enumerate()
+        .map(|(i, d)| controller(i as i64 + 1, S::Disabled, d))
+        .collect();
+    let mut s = crate::state::tests::loaded_with(rows, 1);
+    s.flash = None;
+    for (w, h) in [(80u16, 24u16), (140, 40)] {
+        let t = draw(&s, w, h);
+        let buf = t.backend().buffer();
+        let row_text = |y: u16| -> String {
+            (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect()
+        };
+        let header_y = (0..buf.area.height)
+            .find(|y| row_text(*y).contains("UPDATED"))
+            .expect("the table header");
+        // The column (in cells) where UPDATED starts; every row's age must start there.
+        let updated_x = (0..buf.area.width)
+            .find(|x| {
+                (0..7u16).all(|k| {
+                    buf[(x + k, header_y)].symbol() == &"UPDATED"[k as usize..k as usize + 1]
+                })
+            })
+            .expect("UPDATED in the header");
+        for (i, _) in hostile.iter().enumerate() {
+            let y = header_y + 1 + i as u16;
+            let at = buf[(updated_x, y)].symbol().to_string();
+            assert_eq!(at, "0", "row {} at {w}x{h}: {}", i + 1, row_text(y));
+            for x in 0..buf.area.width {
+                let sym = buf[(x, y)].symbol();
+                assert!(
+                    !sym.chars().any(crate::display::needs_escape),
+                    "row {} cell {x} holds {sym:?} at {w}x{h}",
+                    i + 1
+                );
+            }
+        }
+    }
+}

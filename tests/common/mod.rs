@@ -55,7 +55,13 @@ const SCRUBBED_ENV: &[&str] = &[
     "RUNNERDECK_CONFIG",
     "RUNNERDECK_LOG",
     "GITLAB_TOKEN",
+    "GITLAB_ACCESS_TOKEN",
+    "GITLAB_HOST",
+    "GITLAB_URI",
+    "CI_SERVER_URL",
+    "VEHAAS_URL",
     "VEHAAS_TOKEN",
+    "NO_COLOR",
     "RUNNERDECK_SIM_GITLAB_TOKEN",
     "RUNNERDECK_SIM_VEHAAS_TOKEN",
 ];
@@ -74,6 +80,14 @@ pub struct TestEnv {
 impl TestEnv {
     pub fn start() -> Self {
         Self::with_options(SimOptions::default())
+    }
+
+    /// Jobs step every 100 ms, so `--wait` ends soon.
+    pub fn fast_jobs() -> Self {
+        Self::with_options(SimOptions {
+            job_step: Duration::from_millis(100),
+            ..SimOptions::default()
+        })
     }
 
     pub fn with_options(opts: SimOptions) -> Self {
@@ -296,6 +310,11 @@ impl Tui {
         Tui::spawn(&["--demo".to_string()], &vars, env.dir.path(), cols, rows)
     }
 
+    /// The child's process id (to send it signals).
+    pub fn pid(&self) -> u32 {
+        self.child.process_id().expect("the child has a pid")
+    }
+
     /// What the terminal shows now, rows joined by newlines.
     pub fn screen_text(&self) -> String {
         self.parser
@@ -391,6 +410,27 @@ impl Drop for Tui {
 /// Lines of the screen that are table rows of a pane (they start with a border).
 pub fn lines_with<'a>(screen: &'a str, needle: &str) -> Vec<&'a str> {
     screen.lines().filter(|l| l.contains(needle)).collect()
+}
+
+/// Every access token the simulator knows; none may ever be printed.
+pub const SIM_TOKENS: &[&str] = &[
+    "sim-admin-token",
+    "sim-vehaas-token",
+    "sim-user-token",
+    "sim-read-token",
+    "sim-expired-token",
+    "sim-admin-noadminmode-token",
+    "sim-expiring-token",
+];
+
+/// Runs `cmd`: (exit code, stdout, stderr), after checking that no simulator token was printed.
+pub fn run_clean(cmd: Command) -> (i32, String, String) {
+    let (out, stdout, stderr) = run(cmd);
+    for t in SIM_TOKENS {
+        assert!(!stdout.contains(t), "token {t:?} on stdout:\n{stdout}");
+        assert!(!stderr.contains(t), "token {t:?} on stderr:\n{stderr}");
+    }
+    (out.status.code().expect("exit code"), stdout, stderr)
 }
 
 /// Runs a scripting command and returns its output (stdout, stderr as text).

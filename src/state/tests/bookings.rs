@@ -276,3 +276,36 @@ fn an_older_sessions_answer_is_dropped_latest_wins() {
     sessions_loaded(&mut s, new, fresh);
     assert_eq!(booking_keys(&s), vec![skey("88")]);
 }
+
+#[test]
+fn the_forms_keep_the_configured_duration_limits() {
+    let two_hours = crate::duration::Limits {
+        max: Duration::from_secs(2 * 3600),
+        ..crate::duration::Limits::default()
+    };
+    let mut s = bookings_loaded();
+    s.settings.durations = two_hours;
+    assert!(submit_request(&mut s, "3h").is_empty(), "over max_duration");
+    let Some(Dialog::RunnerForm(f)) = &s.dialog else {
+        panic!("form stays open: {:?}", s.dialog);
+    };
+    assert!(
+        matches!(&f.error, Some(FormError::Duration(e)) if e.to_string().contains("at most 2h")),
+        "{:?}",
+        f.error
+    );
+    let mut s = bookings_loaded();
+    s.settings.durations = two_hours;
+    update(&mut s, Intent::Extend);
+    type_text(&mut s, "30s");
+    assert!(update(&mut s, Intent::Submit).is_empty(), "under a minute");
+    let mut s = bookings_loaded();
+    s.settings.durations = two_hours;
+    update(&mut s, Intent::Extend);
+    type_text(&mut s, "90m");
+    assert_eq!(
+        sent(&update(&mut s, Intent::Submit)).len(),
+        1,
+        "within the limits"
+    );
+}

@@ -20,6 +20,7 @@ mod bulk;
 mod controllers;
 mod detail;
 mod filter;
+mod properties;
 mod regressions;
 mod reported_changes;
 mod reported_requests;

@@ -234,7 +234,7 @@ fn scale(
 }
 
 fn now_style() -> Style {
-    Style::new().fg(theme::AMBER).add_modifier(Modifier::BOLD)
+    theme::warn().add_modifier(Modifier::BOLD)
 }
 
 fn set(buf: &mut Buffer, x: u16, y: u16, c: char, style: Style) {
@@ -257,7 +257,7 @@ fn draw_label(buf: &mut Buffer, area: Rect, assembly: &str, selected: bool) {
         Style::new()
     };
     if selected {
-        set(buf, area.x, area.y, MARKER, Style::new().fg(theme::ACCENT));
+        set(buf, area.x, area.y, MARKER, theme::accent());
     }
     let w = area.width.saturating_sub(2);
     let line = display::line(assembly, style, usize::from(w));
@@ -347,7 +347,7 @@ fn owner_tag(s: &Session, room: usize) -> Line<'_> {
     };
     let mut spans = display::spans(owner, Style::new().add_modifier(Modifier::BOLD), owner_w);
     spans.push(Span::styled(SEP, theme::dim()));
-    spans.extend(display::spans(tag, Style::new().fg(theme::ACCENT), tag_w));
+    spans.extend(display::spans(tag, theme::accent(), tag_w));
     Line::from(spans)
 }
 

@@ -159,6 +159,21 @@ pub fn form_error(e: &FormError) -> String {
     }
 }
 
+/// `retrying in 2 s (429)`, counting down with the clock.
+pub fn retrying(r: &crate::state::Retrying, now: jiff::Timestamp) -> String {
+    let secs = r.at.duration_since(now).as_secs().max(0);
+    let why = match r.reason {
+        crate::api::RetryReason::Status(s) => s.to_string(),
+        crate::api::RetryReason::Timeout => "timeout".into(),
+        crate::api::RetryReason::Connection => "connection".into(),
+    };
+    if secs == 0 {
+        format!("retrying now ({why})")
+    } else {
+        format!("retrying in {secs} s ({why})")
+    }
+}
+
 /// In plain words: what, since when, until when.
 pub fn deprecation(d: &Deprecation) -> String {
     d.describe()

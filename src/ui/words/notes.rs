@@ -181,6 +181,8 @@ fn run(n: &Note) -> Option<String> {
         CopiedTag(t) => format!("Copied runner tag {t}"),
         Paused(true) => "Auto-refresh paused (p to resume)".into(),
         Paused(false) => "Auto-refresh resumed".into(),
+        Mouse(true) => "Mouse on: click selects, the wheel scrolls (m gives the terminal its text selection back)".into(),
+        Mouse(false) => "Mouse off: the terminal selects text again (m turns it on)".into(),
         Deprecated(d) => super::deprecation(d),
         Contexts { current, all } => {
             let list: Vec<String> = all
