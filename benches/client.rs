@@ -1,5 +1,6 @@
 //! End to end: `GitLab::list_controllers()` against the embedded simulator over loopback HTTP,
-//! 1,000 controllers = 10 pages of 100, fetched and decoded into domain types.
+//! 1,000 controllers = 10 pages of 100, fetched (four at a time after the first) and decoded into
+//! domain types, with and without GitLab's totals.
 //!
 //! `cargo bench --bench client`
 
@@ -21,35 +22,39 @@ fn bench_list(c: &mut Criterion) {
         .enable_all()
         .build()
         .expect("a tokio runtime");
-    let sim = rt
-        .block_on(Simulator::start(SimOptions::default()))
-        .expect("the simulator starts");
-    let seeded = sim.gitlab().controller_ids().len();
-    sim.gitlab()
-        .add_controllers(CONTROLLERS.saturating_sub(seeded));
-    let client = GitLab::new(
-        &sim.url(),
-        SecretString::from(sim.gitlab_token()),
-        &HttpOptions::default(),
-    )
-    .expect("a GitLab client");
-    let first = rt
-        .block_on(client.list_controllers())
-        .expect("the simulator lists its controllers");
-    assert_eq!(first.len(), CONTROLLERS.max(seeded));
-
     let mut group = c.benchmark_group("client/list_controllers");
-    group.throughput(Throughput::Elements(first.len() as u64));
-    group.bench_function(format!("{}_rows_10_pages", first.len()), |b| {
-        b.iter(|| {
-            let rows = rt
-                .block_on(client.list_controllers())
-                .expect("the simulator lists its controllers");
-            black_box(rows)
-        })
-    });
+    // With totals the pages after the first are asked four at a time up to X-Total-Pages;
+    // without (GitLab past 10,000 rows) they are guessed while pages come full.
+    for (name, count_limit) in [("10_pages", 10_000), ("10_pages_no_totals", 0)] {
+        let sim = rt
+            .block_on(Simulator::start(SimOptions {
+                controllers: CONTROLLERS,
+                count_limit,
+                ..SimOptions::default()
+            }))
+            .expect("the simulator starts");
+        let client = GitLab::new(
+            &sim.url(),
+            SecretString::from(sim.gitlab_token()),
+            &HttpOptions::default(),
+        )
+        .expect("a GitLab client");
+        let first = rt
+            .block_on(client.list_controllers())
+            .expect("the simulator lists its controllers");
+        assert_eq!(first.len(), CONTROLLERS);
+        group.throughput(Throughput::Elements(first.len() as u64));
+        group.bench_function(format!("{}_rows_{name}", first.len()), |b| {
+            b.iter(|| {
+                let rows = rt
+                    .block_on(client.list_controllers())
+                    .expect("the simulator lists its controllers");
+                black_box(rows)
+            })
+        });
+        rt.block_on(sim.shutdown());
+    }
     group.finish();
-    rt.block_on(sim.shutdown());
 }
 
 fn config() -> Criterion {

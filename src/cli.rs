@@ -102,6 +102,12 @@ pub struct SimulateArgs {
     /// veHaaS answers in the alternative shapes (wrapped lists, upper-case states, naive times).
     #[arg(long)]
     pub lenient: bool,
+    /// At least this many runner controllers: generated ones are added after the demo data.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub controllers: usize,
+    /// Leave `X-Total` and `X-Total-Pages` out of every list, as GitLab does past 10,000 rows.
+    #[arg(long)]
+    pub no_totals: bool,
 }
 
 #[derive(Debug, Clone, Copy, Default, ValueEnum, PartialEq, Eq)]

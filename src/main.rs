@@ -4,7 +4,7 @@
 //! `api` and changes in `ops`); `headless` holds the scripting verbs (also on `ops`) and `sim`
 //! the embedded simulator. Exit codes are `headless::exit`'s, clap's usage errors included.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -30,7 +30,22 @@ fn main() -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    ExitCode::from(runtime.block_on(run(cli)))
+    // The scripting verbs await all they start: nothing is left running when they are done.
+    let one_shot = matches!(
+        cli.command,
+        Some(Command::Rc(_) | Command::Bookings(_) | Command::Doctor(_))
+    );
+    let code = runtime.block_on(run(cli));
+    if one_shot {
+        // Leave now, without joining the runtime's idle workers: only the output must be out.
+        let _ = std::io::stdout().flush();
+        let _ = std::io::stderr().flush();
+        std::process::exit(i32::from(code));
+    }
+    // The TUI may leave tasks behind (an audit guard among them): dropping the runtime drops
+    // them, and their guards write what they must.
+    drop(runtime);
+    ExitCode::from(code)
 }
 
 /// A command line clap did not take: help and version as clap prints them (exit 0), anything
@@ -51,13 +66,19 @@ fn refused(e: &clap::Error) -> u8 {
 }
 
 async fn run(cli: Cli) -> u8 {
-    let _log = logging::init();
+    logging::init();
     match &cli.command {
         Some(Command::Simulate(args)) => {
             let opts = SimOptions {
                 port: args.port,
                 latency: std::time::Duration::from_millis(args.latency_ms),
                 vehaas_lenient: args.lenient,
+                controllers: args.controllers,
+                count_limit: if args.no_totals {
+                    0
+                } else {
+                    SimOptions::default().count_limit
+                },
                 ..SimOptions::default()
             };
             match runnerdeck::sim::run_standalone(opts).await {

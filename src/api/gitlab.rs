@@ -2,7 +2,6 @@
 //! delete) and the current user. Tokens and scopes are in `gitlab_tokens.rs`. Returns domain
 //! types only; never retries a change; never logs or shows the token.
 
-use std::collections::HashSet;
 use std::fmt;
 
 use jiff::Timestamp;
@@ -15,6 +14,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use super::error::{Api, ApiError, Context};
 use super::gitlab_dto::{ControllerDto, UserDto};
 use super::http::{self, HttpOptions, Reply, Transport};
+use super::page_fetch::{self, Page};
 use super::sent::{self, Failure, Sent};
 use super::{pagination, time};
 use crate::domain::{
@@ -108,37 +108,38 @@ impl GitLab {
             .await
     }
 
-    /// Every page of a list, following `X-Next-Page` / `Link rel="next"`.
+    /// Every page of a list, in order, up to `page_fetch::IN_FLIGHT` pages at once (see
+    /// `page_fetch::fetch_all`); each page read is retried as itself.
     pub(super) async fn get_all<T: DeserializeOwned>(
         &self,
         segments: &[&str],
         endpoint: &str,
         cx: &Context<'_>,
     ) -> Result<Vec<T>, ApiError> {
-        let mut out = Vec::new();
-        let mut page = 1u64;
-        let mut seen = HashSet::new();
-        loop {
-            if !seen.insert(page) || seen.len() > pagination::MAX_PAGES {
-                return Err(ApiError::Decode {
-                    message: format!("the server's pagination loops (page {page} again)"),
-                });
-            }
-            let mut url = self.url(segments)?;
-            url.query_pairs_mut()
-                .append_pair("page", &page.to_string())
-                .append_pair("per_page", &pagination::PER_PAGE.to_string());
-            let reply = self
-                .http
-                .call(Method::GET, url.clone(), endpoint, None, &[], cx)
-                .await?;
-            let items: Vec<T> = reply.decode()?;
-            out.extend(items);
-            match pagination::next_page(&reply.headers, &url) {
-                Some(next) => page = next,
-                None => return Ok(out),
-            }
-        }
+        let base = self.url(segments)?;
+        page_fetch::fetch_all(&base, |page| self.get_page(&base, page, endpoint, cx)).await
+    }
+
+    /// Page `page` (of `per_page` 100) of the list at `base`.
+    async fn get_page<T: DeserializeOwned>(
+        &self,
+        base: &Url,
+        page: u64,
+        endpoint: &str,
+        cx: &Context<'_>,
+    ) -> Result<Page<T>, ApiError> {
+        let mut url = base.clone();
+        url.query_pairs_mut()
+            .append_pair("page", &page.to_string())
+            .append_pair("per_page", &pagination::PER_PAGE.to_string());
+        let reply = self
+            .http
+            .call(Method::GET, url, endpoint, None, &[], cx)
+            .await?;
+        Ok(Page {
+            rows: reply.decode()?,
+            headers: reply.headers,
+        })
     }
 
     pub async fn list_controllers(&self) -> Result<Vec<RunnerController>, ApiError> {

@@ -16,6 +16,7 @@ mod gitlab_runners;
 mod gitlab_tokens;
 pub mod http;
 mod lenient;
+mod page_fetch;
 pub(crate) mod pagination;
 pub mod retry;
 pub mod sent;

@@ -88,6 +88,7 @@ pub(super) fn plan_doc(plan: &[PlannedRequest]) -> Doc<'static> {
     }
     Doc {
         json: json!({"dry_run": true, "requests": requests}),
+        json_seq: None,
         header: &[],
         rows: Vec::new(),
         notes,

@@ -2,8 +2,10 @@
 //! document or one table per call, on stdout; a closed pipe is not an error.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::io::Write;
 
+use serde::Serialize;
 use serde_json::Value;
 
 use super::EXIT_API;
@@ -142,10 +144,16 @@ pub fn print_table(
     Ok(())
 }
 
+/// Writes a JSON array, making each item as it goes.
+pub type JsonSeq = Box<dyn Fn(&mut dyn Write) -> std::io::Result<()> + Send>;
+
 /// One result: the JSON document, or the table followed by `notes` (one per line, after a
 /// blank line).
 pub struct Doc<'a> {
     pub json: Value,
+    /// When set, the JSON document in place of `json`: an array made item by item as it is
+    /// written (see `Doc::streamed`).
+    pub json_seq: Option<JsonSeq>,
     pub header: &'a [&'a str],
     pub rows: Vec<Vec<String>>,
     pub notes: Vec<String>,
@@ -157,6 +165,7 @@ impl<'a> Doc<'a> {
     pub fn new(json: Value, header: &'a [&'a str], rows: Vec<Vec<String>>) -> Self {
         Self {
             json,
+            json_seq: None,
             header,
             rows,
             notes: Vec::new(),
@@ -168,11 +177,22 @@ impl<'a> Doc<'a> {
     pub fn message(json: Value, text: String) -> Self {
         Self {
             json,
+            json_seq: None,
             header: &[],
             rows: Vec::new(),
             notes: vec![text],
             exit: 0,
         }
+    }
+
+    /// A JSON array of `to_json` of each item, made as it is written: 10,000 rows as one JSON
+    /// tree and its text would cost 13 MB. Nothing in table mode.
+    pub fn streamed<T: Send + 'static>(items: Vec<T>, to_json: fn(&T) -> Value) -> Self {
+        let mut doc = Self::new(Value::Null, &[], Vec::new());
+        doc.json_seq = Some(Box::new(move |out| {
+            write_json_seq(out, items.iter().map(to_json))
+        }));
+        doc
     }
 
     pub fn note(mut self, text: String) -> Self {
@@ -188,11 +208,10 @@ impl<'a> Doc<'a> {
 
     fn write(&self, output: Output, out: &mut impl Write) -> std::io::Result<()> {
         match output {
-            Output::Json => {
-                let text =
-                    serde_json::to_string_pretty(&self.json).map_err(std::io::Error::other)?;
-                writeln!(out, "{text}")?;
-            }
+            Output::Json => match &self.json_seq {
+                Some(seq) => seq(out)?,
+                None => write_json(out, &self.json)?,
+            },
             Output::Table => {
                 if !self.header.is_empty() {
                     print_table(out, self.header, &self.rows)?;
@@ -210,11 +229,39 @@ impl<'a> Doc<'a> {
 
     /// Prints to stdout; the exit code (0, or 1 when stdout cannot be written).
     pub fn emit(&self, output: Output) -> u8 {
-        match report(self.write(output, &mut std::io::stdout().lock())) {
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        match report(self.write(output, &mut out)) {
             0 => self.exit,
             failed => failed,
         }
     }
+}
+
+/// One JSON array of `items`, each made and written in turn (never the whole tree nor the
+/// whole text in memory); the same bytes as `write_json` of the array.
+fn write_json_seq<W, I>(out: &mut W, items: I) -> std::io::Result<()>
+where
+    W: Write + ?Sized,
+    I: Iterator,
+    I::Item: Serialize,
+{
+    struct Seq<I>(RefCell<Option<I>>);
+    impl<I> Serialize for Seq<I>
+    where
+        I: Iterator,
+        I::Item: Serialize,
+    {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_seq(self.0.borrow_mut().take().into_iter().flatten())
+        }
+    }
+    write_json(out, &Seq(RefCell::new(Some(items))))
+}
+
+/// Pretty JSON and a newline, written as it is made.
+fn write_json<W: Write + ?Sized>(out: &mut W, value: &impl Serialize) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value).map_err(std::io::Error::from)?;
+    writeln!(out)
 }
 
 fn report(r: std::io::Result<()>) -> u8 {
@@ -233,6 +280,22 @@ fn report(r: std::io::Result<()>) -> u8 {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_streamed_array_is_the_same_bytes_as_a_doc_of_it() {
+        for items in [
+            vec![],
+            vec![json!({"a": 1, "b": null}), json!({"c": [1, 2], "d": "é"})],
+        ] {
+            let doc = Doc::new(Value::Array(items.clone()), &[], Vec::new());
+            let mut want = Vec::new();
+            doc.write(Output::Json, &mut want).expect("doc");
+            let streamed = Doc::streamed(items, Value::clone);
+            let mut got = Vec::new();
+            streamed.write(Output::Json, &mut got).expect("seq");
+            assert_eq!(String::from_utf8(got), String::from_utf8(want));
+        }
+    }
 
     #[test]
     fn tables_align_and_notes_follow() {

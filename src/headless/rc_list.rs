@@ -6,7 +6,7 @@ use serde_json::Value;
 use super::Outcome;
 use super::output::{Doc, controller_json};
 use crate::api::GitLab;
-use crate::cli::{ListArgs, SortArg};
+use crate::cli::{ListArgs, Output, SortArg};
 use crate::domain::{ControllerState, RunnerController};
 
 /// GitLab's page size when none is asked for.
@@ -34,9 +34,10 @@ pub(super) async fn list(gl: &GitLab, args: &ListArgs) -> Outcome {
     };
     rows.retain(|c| keep(c, args));
     sort(&mut rows, args.sort);
-    let json = Value::Array(rows.iter().map(controller_json).collect());
-    let table = rows.iter().map(row).collect();
-    let doc = Doc::new(json, &HEADER, table);
+    let doc = match args.out.output {
+        Output::Json => Doc::streamed(rows, controller_json),
+        Output::Table => Doc::new(Value::Null, &HEADER, rows.iter().map(row).collect()),
+    };
     Ok(match page_note {
         Some(n) => doc.note(n),
         None => doc,

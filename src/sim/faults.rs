@@ -19,6 +19,7 @@ use serde::Deserialize;
 use serde_json::json;
 use tokio::sync::watch;
 
+use super::concurrency::Concurrency;
 use super::{RecordedRequest, Recorder};
 
 /// Prefix of the control endpoints; requests below it are neither faulted nor recorded.
@@ -92,7 +93,8 @@ impl Faults {
         self.push(None, n, fault);
     }
 
-    /// The next `n` requests whose path starts with `prefix` answer with `fault`.
+    /// The next `n` requests whose path and query (`/api/v4/x?page=3&per_page=100`) start with
+    /// `prefix` answer with `fault`.
     pub fn fail_next_matching(&self, prefix: &str, n: usize, fault: Fault) {
         self.push(Some(prefix.to_string()), n, fault);
     }
@@ -148,14 +150,15 @@ impl Faults {
         s.latency + s.delay
     }
 
-    /// Consumes one armed failure matching `path`, oldest rule first.
+    /// Consumes one armed failure matching `path` (with its query, if any), oldest rule first.
     fn take(&self, path: &str) -> Option<Fault> {
         let mut s = self.lock();
         let idx = s.rules.iter().position(|r| {
             r.remaining > 0
                 && r.prefix.as_deref().is_none_or(|p| {
                     if r.exact {
-                        path == p
+                        // `path` may carry the query: exact is about the path alone.
+                        path.split('?').next() == Some(p)
                     } else {
                         path.starts_with(p)
                     }
@@ -197,6 +200,7 @@ impl Faults {
 pub(crate) struct MiddlewareCtx {
     pub(crate) faults: Faults,
     pub(crate) recorder: Recorder,
+    pub(crate) concurrency: Concurrency,
     pub(crate) shutdown: watch::Receiver<bool>,
 }
 
@@ -220,7 +224,19 @@ pub(crate) async fn middleware(
         })
     };
 
-    let fault = ctx.faults.take(&path);
+    let _in_flight = ctx.concurrency.enter();
+    let target = match &query {
+        Some(q) => format!("{path}?{q}"),
+        None => path.clone(),
+    };
+    if let Some(mut open) = ctx.concurrency.gate(&target) {
+        let mut shutdown = ctx.shutdown.clone();
+        tokio::select! {
+            _ = shutdown.wait_for(|stop| *stop) => {}
+            _ = open.wait_for(|open| *open) => {}
+        }
+    }
+    let fault = ctx.faults.take(&target);
     let response = match fault {
         Some(Fault::Hang) => {
             record(0);
@@ -354,6 +370,23 @@ mod tests {
         assert_eq!(f.take("/api/v2.0/jobs"), Some(Fault::Garbage));
         assert_eq!(f.take("/api/v2.0/jobs"), Some(Fault::Status(500)));
         assert_eq!(f.take("/api/v4/x"), None);
+    }
+
+    #[test]
+    fn prefixes_see_the_query_and_exact_paths_ignore_it() {
+        let f = Faults::default();
+        f.fail_next_matching("/api/v4/x?page=3&", 1, Fault::Garbage);
+        f.fail_sequence_exact("/api/v4/x", &[Fault::Status(500)]);
+        assert_eq!(f.take("/api/v4/x/1"), None);
+        assert_eq!(
+            f.take("/api/v4/x?page=2&per_page=100"),
+            Some(Fault::Status(500))
+        );
+        assert_eq!(f.take("/api/v4/x?page=2&per_page=100"), None);
+        assert_eq!(
+            f.take("/api/v4/x?page=3&per_page=100"),
+            Some(Fault::Garbage)
+        );
     }
 
     #[test]

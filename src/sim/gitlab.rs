@@ -140,14 +140,18 @@ impl GitlabSim {
         if opts.seed {
             super::seed::seed(&mut state, now);
         }
-        Self {
+        state.count_limit = opts.count_limit;
+        let sim = Self {
             state: Arc::new(Mutex::new(state)),
             unlicensed: opts.unlicensed,
             admin_mode: opts.admin_mode,
             version: opts.gitlab_version.clone(),
             audit_name_in_details_only: opts.audit_event_name_in_details_only,
             started: now,
-        }
+        };
+        let have = sim.lock().controllers.len();
+        sim.add_controllers(opts.controllers.saturating_sub(have));
+        sim
     }
 
     pub(crate) fn lock(&self) -> MutexGuard<'_, GitlabState> {

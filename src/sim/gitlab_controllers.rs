@@ -17,7 +17,7 @@ use super::gitlab_params::{
     ParamErrors, Params, Reject, check_description, message, no_content, not_found, now_ms,
     path_int,
 };
-use super::pagination::{LinkBase, PageRequest, respond};
+use super::pagination::{LinkBase, PageRequest, respond_page};
 
 pub(crate) use super::gitlab_params::{Answer, done};
 
@@ -42,12 +42,15 @@ fn list_inner(sim: &GitlabSim, headers: &HeaderMap, uri: &Uri) -> Answer {
     let rows: Vec<ControllerJson> = s
         .controllers
         .values()
+        .skip(page.offset())
+        .take(page.limit())
         .map(|c| ControllerJson::new(c, None))
         .collect();
-    let limit = s.count_limit;
+    let (total, limit) = (s.controllers.len(), s.count_limit);
     drop(s);
-    Ok(respond(
+    Ok(respond_page(
         rows,
+        total,
         page,
         &LinkBase::new(headers, uri.path(), uri.query()),
         limit,

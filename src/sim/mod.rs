@@ -2,6 +2,7 @@
 //! controllers API and the veHaaS API, with fault injection. It backs `--demo`, `simulate`,
 //! the integration tests and the benchmarks, and shares no code with the clients in `api/`.
 
+mod concurrency;
 pub mod faults;
 mod faults_responses;
 pub mod gitlab;
@@ -30,6 +31,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+pub use concurrency::Concurrency;
 pub use faults::{Fault, Faults};
 pub use gitlab::GitlabSim;
 pub use gitlab_inspect::AuditRecord;
@@ -55,6 +57,11 @@ pub struct SimOptions {
     pub gitlab_version: String,
     /// Audit events in the older shape: `event_name` only inside `details`.
     pub audit_event_name_in_details_only: bool,
+    /// At least this many controllers: generated ones are added after the seed (0: none).
+    pub controllers: usize,
+    /// Past this many rows the lists leave out `X-Total` and `X-Total-Pages` (GitLab: 10,000;
+    /// 0 leaves them out of every list that is not empty).
+    pub count_limit: usize,
 }
 
 impl Default for SimOptions {
@@ -69,6 +76,8 @@ impl Default for SimOptions {
             admin_mode: false,
             gitlab_version: "18.10.1-ee".to_string(),
             audit_event_name_in_details_only: false,
+            controllers: 0,
+            count_limit: gitlab::COUNT_LIMIT,
         }
     }
 }
@@ -110,6 +119,7 @@ pub struct Simulator {
     addr: SocketAddr,
     faults: Faults,
     recorder: Recorder,
+    concurrency: Concurrency,
     gitlab: GitlabSim,
     vehaas: vehaas::VehaasSim,
     shutdown_tx: watch::Sender<bool>,
@@ -123,6 +133,7 @@ impl Simulator {
         let addr = listener.local_addr()?;
         let faults = Faults::new(opts.latency);
         let recorder = Recorder::default();
+        let concurrency = Concurrency::default();
         let gitlab = GitlabSim::new(&opts);
         let vehaas = vehaas::VehaasSim::new(&opts);
         let (shutdown_tx, shutdown_rx) = watch::channel(false);
@@ -135,6 +146,7 @@ impl Simulator {
                 faults::MiddlewareCtx {
                     faults: faults.clone(),
                     recorder: recorder.clone(),
+                    concurrency: concurrency.clone(),
                     shutdown: shutdown_rx.clone(),
                 },
                 faults::middleware,
@@ -157,6 +169,7 @@ impl Simulator {
             addr,
             faults,
             recorder,
+            concurrency,
             gitlab,
             vehaas,
             shutdown_tx,
@@ -184,6 +197,11 @@ impl Simulator {
 
     pub fn faults(&self) -> &Faults {
         &self.faults
+    }
+
+    /// Requests in flight at once (fault-control requests excluded), and gates that hold some.
+    pub fn concurrency(&self) -> &Concurrency {
+        &self.concurrency
     }
 
     /// Every request served (fault-control requests excluded), oldest first.

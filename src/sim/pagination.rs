@@ -27,6 +27,16 @@ impl PageRequest {
             per_page: per_page.min(MAX_PER_PAGE),
         }
     }
+
+    /// How many rows come before this page.
+    pub(crate) fn offset(&self) -> usize {
+        usize::try_from((self.page - 1).saturating_mul(self.per_page)).unwrap_or(usize::MAX)
+    }
+
+    /// How many rows a page holds.
+    pub(crate) fn limit(&self) -> usize {
+        usize::try_from(self.per_page).unwrap_or(0)
+    }
 }
 
 fn int_param(params: &Params, name: &str, default: i64, errors: &mut ParamErrors) -> i64 {
@@ -104,20 +114,32 @@ pub(crate) fn respond<T: Serialize>(
     base: &LinkBase,
     count_limit: usize,
 ) -> Response {
-    let total = rows.len() as i64;
+    let total = rows.len();
+    let body: Vec<T> = rows
+        .into_iter()
+        .skip(req.offset())
+        .take(req.limit())
+        .collect();
+    respond_page(body, total, req, base, count_limit)
+}
+
+/// `respond` for a caller that sliced the page itself (`req.offset()`, `req.limit()`) out of
+/// `total` rows: a long list then costs one page of JSON per request, not all of it.
+pub(crate) fn respond_page<T: Serialize>(
+    body: Vec<T>,
+    total: usize,
+    req: PageRequest,
+    base: &LinkBase,
+    count_limit: usize,
+) -> Response {
+    let total = i64::try_from(total).unwrap_or(i64::MAX);
     let per_page = req.per_page;
     let page = req.page;
     let total_pages = ((total + per_page - 1) / per_page).max(1);
-    let start = (page - 1).saturating_mul(per_page);
-    let body: Vec<T> = rows
-        .into_iter()
-        .skip(usize::try_from(start).unwrap_or(usize::MAX))
-        .take(usize::try_from(per_page).unwrap_or(0))
-        .collect();
     let next = (page.saturating_mul(per_page) < total).then_some(page + 1);
     // Kaminari: no previous page on the first page nor past the last one.
     let prev = (page > 1 && page <= total_pages).then_some(page - 1);
-    let show_totals = total as usize <= count_limit;
+    let show_totals = usize::try_from(total).is_ok_and(|t| t <= count_limit);
 
     let mut links = Vec::new();
     if let Some(n) = next {
