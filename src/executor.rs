@@ -55,7 +55,7 @@ impl Executor {
                 let slot = load.slot();
                 let task = tokio::spawn(async move {
                     // The app may have quit; then nobody needs the answer.
-                    let _ = tx.send(read(&ops, load).await);
+                    let _ = tx.send(read(&ops, load, &tx).await);
                 });
                 if let Some(slot) = slot
                     && let Some(old) = self.running.insert(slot, task.abort_handle())
@@ -87,12 +87,17 @@ impl Executor {
     }
 }
 
-async fn read(ops: &Ops, load: Load) -> Outcome {
+/// One read; a listing also sends its first page on `tx` as soon as it has it.
+async fn read(ops: &Ops, load: Load, tx: &UnboundedSender<Outcome>) -> Outcome {
     let gl = ops.gitlab();
     match load {
         Load::Controllers { req } => Outcome::ControllersLoaded {
             req,
-            result: gl.list_controllers().await,
+            result: gl
+                .list_controllers_then(|rows| {
+                    let _ = tx.send(Outcome::ControllersFirstPage { req, rows });
+                })
+                .await,
         },
         Load::Controller { req, id } => Outcome::ControllerLoaded {
             req,

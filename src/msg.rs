@@ -143,6 +143,11 @@ pub enum Outcome {
         req: ReqId,
         result: Result<Vec<RunnerController>, ApiError>,
     },
+    /// Page 1 of a listing with more pages on their way: drawn at once on a first load.
+    ControllersFirstPage {
+        req: ReqId,
+        rows: Vec<RunnerController>,
+    },
     ControllerLoaded {
         req: ReqId,
         result: Result<RunnerController, ApiError>,

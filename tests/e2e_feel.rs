@@ -243,3 +243,24 @@ fn an_unreadable_view_file_is_a_warning_and_a_fresh_start() {
         "rewritten at quit: {kept}"
     );
 }
+
+#[test]
+fn the_first_page_is_on_screen_while_the_next_pages_are_on_their_way() {
+    let env = TestEnv::start();
+    env.sim.gitlab().add_controllers(200);
+    // Page 2 never answers: whatever is on screen came from page 1 alone.
+    env.sim.faults().fail_next_matching(
+        &format!("{}?page=2&", common::LIST_PATH),
+        1,
+        runnerdeck::sim::Fault::Hang,
+    );
+    let vars = env.child_env();
+    let args = vec!["--config".to_string(), common::path_str(&env.config)];
+    let mut tui = Tui::spawn(&args, &vars, env.dir.path(), 120, 40);
+    let screen = tui.wait_text("kas admission prod");
+    let title = screen
+        .lines()
+        .find(|l| l.contains("Runner controllers"))
+        .expect("the title");
+    assert!(title.contains("(100+)"), "page 1, more on the way: {title}");
+}

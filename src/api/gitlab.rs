@@ -143,14 +143,26 @@ impl GitLab {
     }
 
     pub async fn list_controllers(&self) -> Result<Vec<RunnerController>, ApiError> {
+        self.list_controllers_then(|_| {}).await
+    }
+
+    /// Every runner controller; `first_page` gets page 1 as soon as it is read when more
+    /// pages follow (the TUI draws it while the rest come).
+    pub async fn list_controllers_then(
+        &self,
+        first_page: impl FnOnce(Vec<RunnerController>),
+    ) -> Result<Vec<RunnerController>, ApiError> {
         let cx = Context {
             api: Api::GitLab,
             what: "runner controllers",
             unlicensed_on_404: true,
         };
-        let dtos: Vec<ControllerDto> = self
-            .get_all(&["runner_controllers"], LIST_ENDPOINT, &cx)
-            .await?;
+        let base = self.url(&["runner_controllers"])?;
+        let fetch = |page| self.get_page::<ControllerDto>(&base, page, LIST_ENDPOINT, &cx);
+        let first = |rows: &[ControllerDto]| {
+            first_page(rows.iter().cloned().map(Into::into).collect());
+        };
+        let dtos = page_fetch::fetch_all_then(&base, fetch, first).await?;
         Ok(dtos.into_iter().map(Into::into).collect())
     }
 

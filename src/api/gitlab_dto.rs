@@ -11,7 +11,7 @@ use crate::domain::{
     RunnerScope, ScopeInfo, Scopes, Stamp, TokenId,
 };
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Clone)]
 pub(crate) struct ControllerDto {
     #[serde(deserialize_with = "lenient::i64_id")]
     id: i64,

@@ -39,10 +39,25 @@ where
     F: Fn(u64) -> Fut,
     Fut: Future<Output = Result<Page<T>, ApiError>>,
 {
+    fetch_all_then(base, fetch, |_| {}).await
+}
+
+/// `fetch_all`, telling `first` the rows of page 1 when more pages follow (so a screen can
+/// show them while the rest come).
+pub(crate) async fn fetch_all_then<T, F, Fut>(
+    base: &Url,
+    fetch: F,
+    first_page: impl FnOnce(&[T]),
+) -> Result<Vec<T>, ApiError>
+where
+    F: Fn(u64) -> Fut,
+    Fut: Future<Output = Result<Page<T>, ApiError>>,
+{
     let first = fetch(1).await?;
     let Some(mut expect) = follows(&first, base) else {
         return Ok(first.rows);
     };
+    first_page(&first.rows);
     let mut horizon = total_pages(&first.headers).unwrap_or(0);
     let mut full = is_full(&first);
     let mut out = first.rows;

@@ -15,6 +15,8 @@ use crate::effect::ReqId;
 #[derive(Debug, Clone, Default)]
 pub struct Controllers {
     pub remote: Remote<Vec<RunnerController>>,
+    /// Only the first page is in (the rest of the first listing is on its way).
+    pub partial: bool,
     pub requested_at: Option<Timestamp>,
     /// The selected controller, by id: a refresh never moves it.
     pub selected: Option<ControllerId>,

@@ -543,6 +543,7 @@ fn outcome(state: &mut State, o: Outcome, fx: &mut Vec<Effect>) {
             bookings::outcome(state, o, fx)
         }
         o @ (Outcome::ControllersLoaded { .. }
+        | Outcome::ControllersFirstPage { .. }
         | Outcome::ControllerLoaded { .. }
         | Outcome::TokensLoaded { .. }
         | Outcome::ScopesLoaded { .. }) => {

@@ -179,6 +179,7 @@ pub(super) fn preview_scopes(state: &mut State, fx: &mut Vec<Effect>) {
 pub(super) fn outcome(state: &mut State, o: Outcome, fx: &mut Vec<Effect>) {
     match o {
         Outcome::ControllersLoaded { req, result } => loaded(state, req, result),
+        Outcome::ControllersFirstPage { req, rows } => first_page(state, req, rows),
         Outcome::ScopesLoaded { req, id, result } => {
             let latest = state.controllers.scope_latest.get(&id) == Some(&req);
             if latest {
@@ -204,6 +205,18 @@ pub(super) fn outcome(state: &mut State, o: Outcome, fx: &mut Vec<Effect>) {
     }
 }
 
+/// The first page of the first listing: on screen now, the title still loading. A refresh
+/// keeps the rows it has until the whole list is in (no list that shrinks and grows back).
+fn first_page(state: &mut State, req: ReqId, rows: Vec<RunnerController>) {
+    let remote = &mut state.controllers.remote;
+    if !remote.is_latest(req) || remote.data.is_some() {
+        return;
+    }
+    remote.data = Some(Vec::new());
+    state.controllers.set_rows(rows);
+    state.controllers.partial = true;
+}
+
 fn loaded(state: &mut State, req: ReqId, result: Result<Vec<RunnerController>, ApiError>) {
     let now = state.now;
     let remote = &mut state.controllers.remote;
@@ -211,6 +224,7 @@ fn loaded(state: &mut State, req: ReqId, result: Result<Vec<RunnerController>, A
         return;
     }
     let before = remote.error.as_ref().map(|e| e.message.clone());
+    state.controllers.partial = false;
     match result {
         Ok(rows) => {
             remote.finish(req, Ok::<_, ApiError>(Vec::new()), now, false);

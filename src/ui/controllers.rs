@@ -93,9 +93,11 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
     }
     let total = c.remote.data.as_ref().map(Vec::len);
     let shown = c.visible_len();
+    // `100+`: the first page, with more on its way.
+    let more = if c.partial { "+" } else { "" };
     let count = total.map(|t| match &c.filter {
-        Some(_) => format!("{shown}/{t}"),
-        None => t.to_string(),
+        Some(_) => format!("{shown}/{t}{more}"),
+        None => format!("{t}{more}"),
     });
     let count = match (count, c.marked.len()) {
         (Some(n), 0) => Some(n),

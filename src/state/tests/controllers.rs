@@ -18,6 +18,46 @@ fn init_loads_both_panes() {
 }
 
 #[test]
+fn the_first_page_is_shown_while_the_rest_come_but_never_over_rows_on_screen() {
+    let mut s = state();
+    s.init();
+    let req = s.controllers.remote.pending.expect("pending");
+    let page1 = fixture()[..2].to_vec();
+    update(
+        &mut s,
+        Outcome::ControllersFirstPage {
+            req: req + 1,
+            rows: page1.clone(),
+        },
+    );
+    assert!(
+        s.controllers.rows().is_empty(),
+        "not the latest request: dropped"
+    );
+    update(
+        &mut s,
+        Outcome::ControllersFirstPage {
+            req,
+            rows: page1.clone(),
+        },
+    );
+    assert_eq!(s.controllers.rows().len(), 2, "page 1 on screen");
+    assert_eq!(s.controllers.selected, Some(cid(1)));
+    assert!(
+        s.controllers.remote.is_loading(),
+        "the title still says loading"
+    );
+    list_loaded(&mut s, req, fixture());
+    assert_eq!(s.controllers.rows().len(), 4);
+    assert!(!s.controllers.remote.is_loading());
+    // A refresh keeps the whole list until the whole new one is in.
+    s.refresh(&mut Vec::new());
+    let req = s.controllers.remote.pending.expect("pending");
+    update(&mut s, Outcome::ControllersFirstPage { req, rows: page1 });
+    assert_eq!(s.controllers.rows().len(), 4);
+}
+
+#[test]
 fn loaded_list_selects_the_first_row() {
     let mut s = state();
     s.init();
