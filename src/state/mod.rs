@@ -172,6 +172,8 @@ pub struct State {
     pub help: Option<Help>,
     /// `:health` or `:events`, over both panes.
     pub sheet: Option<Sheet>,
+    /// The view a detail was opened from (`:health`, `:events`): esc there goes back to it.
+    pub back_to: Option<Sheet>,
     pub flash: Option<Flash>,
     /// Every flash, newest last (bounded), for the error history and the log file.
     pub history: VecDeque<HistoryEntry>,
@@ -211,6 +213,7 @@ impl State {
             queued: VecDeque::new(),
             help: None,
             sheet: None,
+            back_to: None,
             flash: None,
             history: VecDeque::new(),
             command_history: command_line::CommandHistory::default(),
@@ -497,6 +500,7 @@ fn back(state: &mut State) {
     };
     if state.focus == Pane::Controllers && state.controllers.detail.is_some() {
         state.controllers.detail = None;
+        state.sheet = state.back_to.take();
     } else if state.focus == Pane::Controllers && !state.controllers.marked.is_empty() {
         state.controllers.marked.clear();
     } else if filtered {

@@ -28,7 +28,10 @@ pub(super) fn intent(state: &mut State, intent: Intent, fx: &mut Vec<Effect>) {
         Intent::PageDown => c.move_by(10),
         Intent::Top => c.select_index(0),
         Intent::Bottom => c.select_index(usize::MAX),
-        Intent::OpenDetail => detail::open(state, fx),
+        Intent::OpenDetail => {
+            state.back_to = None;
+            detail::open(state, fx);
+        }
         Intent::Sort(column) => {
             let sort = super::sort::Sort::toggle(c.sort, column);
             c.set_sort(Some(sort));

@@ -141,7 +141,11 @@ pub(super) fn intent(state: &mut State, i: Intent, fx: &mut Vec<Effect>) {
     match i {
         Intent::Back => {}
         Intent::OpenDetail => match target(state, &sheet) {
-            Some(id) => jump(state, id, fx),
+            Some(id) => {
+                jump(state, id, fx);
+                // Esc in that detail comes back here.
+                state.back_to = Some(sheet);
+            }
             None => state.sheet = Some(sheet),
         },
         Intent::Quit => {

@@ -303,6 +303,19 @@ fn findings_follow_the_reads_and_health_jumps_to_the_controller() {
         fx.iter()
             .any(|e| matches!(e, Effect::Load(Load::Controller { .. })))
     );
+    // Esc walks back: from the detail to :health, then from :health to the panes.
+    update(&mut s, Intent::Back);
+    assert!(s.controllers.detail.is_none());
+    assert!(
+        matches!(s.sheet, Some(Sheet::Health(_))),
+        "back where it was opened"
+    );
+    update(&mut s, Intent::Back);
+    assert!(s.sheet.is_none());
+    // A detail opened from the list goes back to the list.
+    update(&mut s, Intent::OpenDetail);
+    update(&mut s, Intent::Back);
+    assert!(s.sheet.is_none() && s.controllers.detail.is_none());
 }
 
 #[test]
