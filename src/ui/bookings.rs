@@ -62,17 +62,8 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
         return;
     }
     if b.is_empty() {
-        let msg = match (&b.remote.data, &b.remote.error) {
-            (_, Some(e)) => Span::styled(
-                format!(" {}", display::escape(&e.message)),
-                theme::health(Health::Failing),
-            ),
-            (None, None) => Span::styled(" Loading bookings…", theme::dim()),
-            (Some(_), None) => {
-                Span::styled(" No active bookings: n requests a runner.", theme::dim())
-            }
-        };
-        frame.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), inner);
+        let words = (" Loading bookings…", " No active bookings: n requests a runner.");
+        super::controllers::empty(&b.remote, words, frame, inner);
         return;
     }
     let footer = selected_line(state);

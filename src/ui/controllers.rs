@@ -120,17 +120,11 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
         return;
     }
     if shown == 0 {
-        let msg = match (&c.remote.data, &c.remote.error) {
-            (_, Some(e)) => Span::styled(
-                format!(" {}", display::escape(&e.message)),
-                theme::health(Health::Failing),
-            ),
-            (None, None) => Span::styled(" Loading runner controllers…", theme::dim()),
-            (Some(_), None) => {
-                Span::styled(" No runner controllers yet: n creates one.", theme::dim())
-            }
-        };
-        frame.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), inner);
+        let words = (
+            " Loading runner controllers…",
+            " No runner controllers yet: n creates one.",
+        );
+        empty(&c.remote, words, frame, inner);
         return;
     }
     let hint = toggle_hint(state);
@@ -167,6 +161,25 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
         ..inner
     };
     view.hits.rows(Pane::Controllers, body, off, shown - off);
+}
+
+/// An empty list says why: the failure, still loading, or nothing there (`words`: loading,
+/// nothing).
+pub(super) fn empty<T>(
+    remote: &crate::state::Remote<T>,
+    (loading, nothing): (&str, &str),
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let msg = match (&remote.data, &remote.error) {
+        (_, Some(e)) => Span::styled(
+            format!(" {}", display::escape(&e.message)),
+            theme::health(Health::Failing),
+        ),
+        (None, None) => Span::styled(loading.to_string(), theme::dim()),
+        (Some(_), None) => Span::styled(nothing.to_string(), theme::dim()),
+    };
+    frame.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), area);
 }
 
 /// What `t` would do to the selected controller, before anything is sent.
