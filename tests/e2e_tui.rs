@@ -410,3 +410,47 @@ fn a_small_terminal_stacks_the_panes_and_keeps_the_hints() {
     tui.send("q");
     assert!(tui.wait_exit().success());
 }
+
+/// The core issue's promise: the same change from the TUI and from `runnerdeck rc ...` leaves
+/// audit lines that differ only in time and source (and in what the server stamps anew: its
+/// request id and `updated_at`).
+#[test]
+fn the_same_change_from_the_tui_and_the_cli_audits_alike() {
+    let env = TestEnv::start();
+    let (index, id, _) = find(&env, "disabled");
+    let ids = id.to_string();
+    let mut tui = start(&env);
+    select(&mut tui, index);
+    tui.send("t");
+    tui.wait_text("is now dry_run");
+    tui.send("q");
+    assert!(tui.wait_exit().success());
+    // Back to disabled, then the TUI's change again, from the CLI.
+    for state in ["disabled", "dry_run"] {
+        let (out, _, stderr) = common::run(env.command(&["rc", "update", &ids, "--state", state]));
+        assert!(out.status.success(), "{stderr}");
+    }
+    let text = std::fs::read_to_string(env.state_dir().join("audit.jsonl")).expect("audit log");
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    let stable = |v: &serde_json::Value| {
+        let mut v = v.clone();
+        let o = v.as_object_mut().expect("an object");
+        for k in ["time", "source", "request_id"] {
+            o.remove(k);
+        }
+        for side in ["before", "after"] {
+            if let Some(s) = o.get_mut(side).and_then(|s| s.as_object_mut()) {
+                s.remove("updated_at");
+            }
+        }
+        v
+    };
+    assert_eq!(lines[0]["source"], "tui");
+    assert_eq!(lines[2]["source"], "cli");
+    assert_eq!(stable(&lines[0]), stable(&lines[2]), "{text}");
+    assert_eq!(lines[0]["after"]["state"], "dry_run");
+}

@@ -62,7 +62,10 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
         return;
     }
     if b.is_empty() {
-        let words = (" Loading bookings…", " No active bookings: n requests a runner.");
+        let words = (
+            " Loading bookings…",
+            " No active bookings: n requests a runner.",
+        );
         super::controllers::empty(&b.remote, words, frame, inner);
         return;
     }
