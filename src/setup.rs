@@ -88,7 +88,7 @@ impl Services {
 /// configuration at all. Returns what is worth a warning.
 pub async fn services(cli: &Cli) -> Result<(Services, Vec<String>), SetupError> {
     if cli.demo {
-        return Ok((demo(cli).await?, Vec::new()));
+        return demo(cli).await;
     }
     let (cfg, mut warnings) = config::find(cli.config.as_deref())?;
     warnings.extend(look(&cfg).2);
@@ -233,7 +233,39 @@ fn context_services(cfg: &Config, name: &str, read_only: bool) -> Result<Service
 }
 
 /// `--demo`: both services on the embedded simulator, no config.
-async fn demo(cli: &Cli) -> Result<Services, SetupError> {
+/// The demo on its own simulator. Only the look of a config file is taken (`[ui]`, `[keys]`,
+/// `[theme]`), so a theme or a rebinding can be tried on it; a config that does not load is
+/// simply not used.
+async fn demo(cli: &Cli) -> Result<(Services, Vec<String>), SetupError> {
+    let file = match cli.config.as_deref() {
+        Some(p) => config::load(p).ok(),
+        None => config::locate(None)
+            .ok()
+            .and_then(|p| config::load(&p).ok()),
+    };
+    let (settings, warnings) = match file {
+        Some((cfg, _)) => {
+            let (keys, theme, warnings) = look(&cfg);
+            let settings = Settings {
+                keys,
+                theme,
+                mouse: cfg.ui.mouse,
+                ..Settings::default()
+            };
+            (settings, warnings)
+        }
+        None => {
+            let theme = Theme {
+                mono: no_color(),
+                ..Theme::default()
+            };
+            let settings = Settings {
+                theme,
+                ..Settings::default()
+            };
+            (settings, Vec::new())
+        }
+    };
     let (tx, notices) = tokio::sync::mpsc::unbounded_channel();
     let sim = Simulator::start(SimOptions::default())
         .await
@@ -264,20 +296,15 @@ async fn demo(cli: &Cli) -> Result<Services, SetupError> {
         tz: jiff::tz::TimeZone::system(),
         ..Context::default()
     };
-    Ok(Services {
+    let services = Services {
         gitlab: Ok(Arc::new(gitlab)),
         vehaas: Some(Ok(Arc::new(vehaas))),
         context,
-        settings: Settings {
-            theme: Theme {
-                mono: no_color(),
-                ..Theme::default()
-            },
-            ..Settings::default()
-        },
+        settings,
         simulator: Some(sim),
         notices,
         config: None,
         vehaas_credential: Some("simulator".into()),
-    })
+    };
+    Ok((services, warnings))
 }

@@ -264,3 +264,20 @@ fn the_first_page_is_on_screen_while_the_next_pages_are_on_their_way() {
         .expect("the title");
     assert!(title.contains("(100+)"), "page 1, more on the way: {title}");
 }
+
+#[test]
+fn the_demo_takes_the_look_of_a_config_to_try_it_on() {
+    let env = TestEnv::start();
+    let config = env.write_file(
+        "look.toml",
+        "[gitlab]\nurl = \"https://gitlab.example.com\"\ntoken_env = \"UNSET_TOKEN\"\n[ui]\ntheme = \"light\"\n[keys]\ntoggle_dry_run = \"x\"\n",
+    );
+    let vars = env.child_env();
+    let args = vec![
+        "--demo".to_string(),
+        "--config".to_string(),
+        common::path_str(&config),
+    ];
+    let mut tui = Tui::spawn(&args, &vars, env.dir.path(), 120, 40);
+    tui.wait_text("x dry_run");
+}
