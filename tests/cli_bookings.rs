@@ -385,3 +385,47 @@ fn an_ended_session_is_not_extended_or_released() {
     assert_eq!(v.session_end("1047"), end);
     assert_eq!(v.session_state("1047").as_deref(), Some("ended"));
 }
+
+/// Ctrl-c while `--wait` follows a job: the job was sent and keeps going on veHaaS; the run
+/// says so and exits 130 (the shell's code for SIGINT), the job id on stderr to find it again.
+#[test]
+fn ctrl_c_while_waiting_exits_130_and_names_the_job() {
+    // Jobs that never finish while the test looks.
+    let env = TestEnv::with_options(SimOptions {
+        job_step: Duration::from_secs(3600),
+        ..SimOptions::default()
+    });
+    let mut cmd = env.command(&[
+        "bookings",
+        "request",
+        "--assembly",
+        "HIL-BENCH-03",
+        "--duration",
+        "30m",
+        "--wait",
+    ]);
+    cmd.stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let child = cmd.spawn().expect("spawn");
+    let v = env.sim.vehaas();
+    common::wait_until(|| v.jobs_created() == 1, "the job was sent");
+    // A poll after the job: the run is waiting now.
+    common::wait_until(
+        || {
+            env.requests()
+                .iter()
+                .any(|r| r.method == "GET" && r.path.starts_with("/api/v2.0/jobs/"))
+        },
+        "the job is being followed",
+    );
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(sent.success(), "SIGINT sent");
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(stderr.to_lowercase().contains("job"), "{stderr}");
+    assert_eq!(v.jobs_created(), 1, "never sent twice");
+}

@@ -356,3 +356,32 @@ fn selected_line(state: &State) -> Option<Line<'static>> {
         theme::dim(),
     )))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::span;
+    use jiff::Timestamp;
+    use jiff::tz::TimeZone;
+
+    fn at(s: &str) -> Timestamp {
+        s.parse().expect("a time")
+    }
+
+    /// 12.11: a booking over midnight or a day long names the end's date.
+    #[test]
+    fn the_end_names_its_date_when_it_is_another_day() {
+        let utc = TimeZone::UTC;
+        assert_eq!(
+            span(at("2026-12-01T18:43:00Z"), at("2026-12-01T19:43:00Z"), &utc),
+            "2026-12-01 18:43 -> 19:43"
+        );
+        assert_eq!(
+            span(at("2026-12-01T18:43:00Z"), at("2026-12-02T18:43:00Z"), &utc),
+            "2026-12-01 18:43 -> 2026-12-02 18:43"
+        );
+        assert_eq!(
+            span(at("2026-12-01T18:43:00Z"), at("2026-12-02T09:43:00Z"), &utc),
+            "2026-12-01 18:43 -> 2026-12-02 09:43"
+        );
+    }
+}
