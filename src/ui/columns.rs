@@ -78,6 +78,18 @@ pub fn plan(width: u16, id_w: u16, sort: Option<Sort>) -> Vec<(Col, u16)> {
     cols
 }
 
+/// The cells DESCRIPTION gets in `width` (it takes what the others leave), so a long one is
+/// cut with an ellipsis rather than at the column's edge.
+pub fn description_width(width: u16, plan: &[(Col, u16)]) -> usize {
+    let others: u16 = plan
+        .iter()
+        .filter(|(c, _)| *c != Col::Description)
+        .map(|(_, w)| *w)
+        .sum();
+    let gaps = plan.len().saturating_sub(1) as u16;
+    usize::from(width.saturating_sub(others + gaps))
+}
+
 pub fn widths(plan: &[(Col, u16)]) -> Vec<Constraint> {
     plan.iter()
         .map(|(c, w)| match c {

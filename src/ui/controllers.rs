@@ -146,9 +146,10 @@ pub fn render(state: &State, view: &mut View, frame: &mut Frame, area: Rect) {
     let id_w = c.rows().last().map_or(2, |r| r.id.to_string().len()).max(2) as u16;
     let gutter = if c.marked.is_empty() { 0 } else { 2 };
     let plan = columns::plan(inner.width, id_w + gutter, c.sort);
+    let desc_w = columns::description_width(inner.width, &plan);
     let table_rows = visible
         .into_iter()
-        .map(|r| row(state, r, usize::from(id_w), &plan));
+        .map(|r| row(state, r, (usize::from(id_w), desc_w), &plan));
     let table = Table::new(table_rows, columns::widths(&plan))
         .header(columns::header(&plan, c.sort))
         .column_spacing(1)
@@ -221,7 +222,7 @@ fn toggle_hint(state: &State) -> Option<Line<'static>> {
 fn row<'a>(
     state: &State,
     r: &'a RunnerController,
-    id_w: usize,
+    (id_w, desc_w): (usize, usize),
     plan: &[(SortColumn, u16)],
 ) -> Row<'a> {
     let busy = state.controllers.busy.contains(&r.id);
@@ -232,7 +233,7 @@ fn row<'a>(
     };
     let desc: Line = match r.description.as_deref() {
         Some("") => Line::from(Span::styled("(empty)", theme::dim())),
-        Some(d) => display::line(d, Style::new(), usize::MAX),
+        Some(d) => display::line(d, Style::new(), desc_w),
         None => Line::from(Span::styled("—", theme::dim())),
     };
     let updated = r

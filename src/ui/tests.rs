@@ -192,3 +192,19 @@ fn hostile_descriptions_never_move_a_column_or_reach_the_terminal() {
         }
     }
 }
+
+#[test]
+fn a_long_description_ends_in_an_ellipsis_at_its_columns_edge() {
+    use crate::domain::ControllerState as S;
+    use crate::state::tests::controller;
+    let long = "a description far too long for the column it is given on any screen at all";
+    let mut s = crate::state::tests::loaded_with(vec![controller(1, S::Disabled, long)], 1);
+    s.flash = None;
+    let t = draw(&s, 80, 24);
+    let buf = t.backend().buffer();
+    let row: String = (0..80u16)
+        .map(|x| buf[(x, 3)].symbol().to_string())
+        .collect();
+    assert!(row.contains("a description far"), "{row}");
+    assert!(row.contains('…'), "cut with an ellipsis: {row}");
+}
