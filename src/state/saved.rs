@@ -1,4 +1,4 @@
-//! What comes back at the next start, per context: the pane in focus, each pane's filter, the
+//! What comes back at the next start, per context: the pane in focus, each pane's filter, the sort,
 //! bookings view; and the `:` line's history. Plain data read from and written to a small file
 //! in the state dir by the app (`crate::saved_file`); here only how it is taken from and put
 //! into the state.
@@ -18,6 +18,8 @@ pub struct SavedView {
     pub controllers_filter: Option<String>,
     pub bookings_filter: Option<String>,
     pub timeline: bool,
+    /// The controllers' sort: a column name, `-` first when descending (`-state`).
+    pub sort: Option<String>,
 }
 
 /// The whole file.
@@ -42,6 +44,14 @@ impl State {
             controllers_filter: self.controllers.filter.as_ref().map(|f| f.text.clone()),
             bookings_filter: self.bookings.filter.as_ref().map(|f| f.text.clone()),
             timeline: self.bookings.timeline,
+            sort: self.controllers.sort.map(|s| {
+                let name = s.column.name();
+                if s.descending {
+                    format!("-{name}")
+                } else {
+                    name.to_string()
+                }
+            }),
         }
     }
 
@@ -55,6 +65,15 @@ impl State {
         let now = self.now;
         self.bookings.set_filter(v.bookings_filter.as_deref(), now);
         self.bookings.timeline = v.timeline;
+        let sort = v.sort.as_deref().and_then(|s| {
+            let (descending, name) = match s.strip_prefix('-') {
+                Some(name) => (true, name),
+                None => (false, s),
+            };
+            let column = super::SortColumn::parse(name)?;
+            Some(super::Sort { column, descending })
+        });
+        self.controllers.set_sort(sort);
     }
 
     /// Everything worth keeping, merged into what the file held (other contexts stay).
@@ -91,6 +110,10 @@ mod tests {
         update(&mut s, Intent::Edit(Edit::Char('3')));
         update(&mut s, Intent::Submit);
         update(&mut s, Intent::ToggleTimeline);
+        s.controllers.set_sort(Some(crate::state::Sort {
+            column: crate::state::SortColumn::State,
+            descending: true,
+        }));
         let mut saved = Saved::default();
         s.save_into(&mut saved);
         let text = toml::to_string(&saved).expect("serialises");
@@ -105,6 +128,10 @@ mod tests {
             Some("3")
         );
         assert!(fresh.bookings.timeline);
+        let sort = fresh.controllers.sort.expect("the sort came back");
+        assert_eq!(sort.column, crate::state::SortColumn::State);
+        assert!(sort.descending);
+        assert!(text.contains("sort = \"-state\""), "{text}");
     }
 
     #[test]

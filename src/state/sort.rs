@@ -34,6 +34,20 @@ impl Column {
         Column::Updated,
     ];
 
+    /// The word `:sort` takes for it (and the saved view keeps).
+    pub fn name(self) -> &'static str {
+        match self {
+            Column::Id => "id",
+            Column::State => "state",
+            Column::Scope => "scope",
+            Column::Connected => "connected",
+            Column::Tokens => "tokens",
+            Column::Findings => "findings",
+            Column::Description => "description",
+            Column::Updated => "updated",
+        }
+    }
+
     /// The column named by `:sort WORD` (its header, any case, or a prefix of it).
     pub fn parse(word: &str) -> Option<Self> {
         let w = word.trim().to_ascii_lowercase();
