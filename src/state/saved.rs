@@ -1,7 +1,7 @@
 //! What comes back at the next start, per context: the pane in focus, each pane's filter, the
-//! sort, the bookings view; and the `:` line's history. Plain data read from and written to a small file
-//! in the state dir by the app (`crate::saved_file`); here only how it is taken from and put
-//! into the state.
+//! sort, the bookings view; and the `:` line's history. Plain data, read from and written to a
+//! small file in the state dir by the app (`crate::saved_file`); here only how it is taken
+//! from the state and put back.
 
 use std::collections::BTreeMap;
 
