@@ -303,6 +303,14 @@ pub struct Job {
     pub error: Option<String>,
 }
 
+/// The GitLab a veHaaS runner registers with, as typed (trimmed), when it is a web address:
+/// `https://` or `http://` with a host. One check for the form and `--provider-url`.
+pub fn provider_url(text: &str) -> Option<String> {
+    let text = text.trim();
+    let url = reqwest::Url::parse(text).ok()?;
+    (matches!(url.scheme(), "https" | "http") && url.has_host()).then(|| text.to_string())
+}
+
 /// A request for a GitLab Runner on a booked assembly (`POST /api/v2.0/jobs`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunnerRequest {

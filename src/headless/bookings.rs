@@ -97,15 +97,13 @@ pub(super) async fn run(services: &Services, ops: &VehaasOps, cmd: BookingsComma
 
 /// `--provider-url`, else the configured GitLab's address.
 fn provider(services: &Services, given: Option<String>) -> Result<String, CliError> {
-    let url = given
-        .map(|u| u.trim().to_string())
-        .unwrap_or_else(|| services.context.gitlab_url.clone());
-    if url.starts_with("https://") || url.starts_with("http://") {
-        return Ok(url);
-    }
-    Err(CliError::usage(format!(
-        "--provider-url must start with https:// (or http://), got {url:?}"
-    )))
+    let url = given.unwrap_or_else(|| services.context.gitlab_url.clone());
+    crate::domain::provider_url(&url).ok_or_else(|| {
+        CliError::usage(format!(
+            "--provider-url must start with https:// (or http://), got {:?}",
+            url.trim()
+        ))
+    })
 }
 
 fn session_doc(s: &Session) -> Doc<'static> {

@@ -117,14 +117,12 @@ fn validate(f: &RunnerForm, limits: &duration::Limits) -> Result<RunnerRequest, 
     let duration = limits
         .parse(f.duration.value())
         .map_err(FormError::Duration)?;
-    let provider = f.provider_url.value().trim();
-    if !(provider.starts_with("https://") || provider.starts_with("http://")) {
-        return Err(FormError::ProviderUrl);
-    }
+    let provider_url =
+        crate::domain::provider_url(f.provider_url.value()).ok_or(FormError::ProviderUrl)?;
     Ok(RunnerRequest {
         assembly_ref: assembly.to_string(),
         duration,
-        provider_url: provider.to_string(),
+        provider_url,
         put_in_queue: f.put_in_queue,
     })
 }

@@ -7,19 +7,18 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Pane, State};
+use super::{Pane, Sort, State};
 
 /// The view of one context as it was left.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SavedView {
-    /// `controllers` or `bookings`.
-    pub pane: Option<String>,
+    pub pane: Option<Pane>,
     pub controllers_filter: Option<String>,
     pub bookings_filter: Option<String>,
     pub timeline: bool,
-    /// The controllers' sort: a column name, `-` first when descending (`-state`).
-    pub sort: Option<String>,
+    /// The controllers' sort.
+    pub sort: Option<Sort>,
 }
 
 /// The whole file.
@@ -34,46 +33,25 @@ impl State {
     /// The view to keep for this context.
     pub fn saved_view(&self) -> SavedView {
         SavedView {
-            pane: Some(
-                match self.focus {
-                    Pane::Controllers => "controllers",
-                    Pane::Bookings => "bookings",
-                }
-                .to_string(),
-            ),
+            pane: Some(self.focus),
             controllers_filter: self.controllers.filter.as_ref().map(|f| f.text.clone()),
             bookings_filter: self.bookings.filter.as_ref().map(|f| f.text.clone()),
             timeline: self.bookings.timeline,
-            sort: self.controllers.sort.map(|s| {
-                let name = s.column.name();
-                if s.descending {
-                    format!("-{name}")
-                } else {
-                    name.to_string()
-                }
-            }),
+            sort: self.controllers.sort,
         }
     }
 
     /// Puts a kept view back (before the first data arrives: filters apply as it does).
     pub fn restore_view(&mut self, v: &SavedView) {
-        self.focus = match v.pane.as_deref() {
-            Some("bookings") if self.bookings.configured => Pane::Bookings,
+        self.focus = match v.pane {
+            Some(Pane::Bookings) if self.bookings.configured => Pane::Bookings,
             _ => Pane::Controllers,
         };
         self.controllers.set_filter(v.controllers_filter.as_deref());
         let now = self.now;
         self.bookings.set_filter(v.bookings_filter.as_deref(), now);
         self.bookings.timeline = v.timeline;
-        let sort = v.sort.as_deref().and_then(|s| {
-            let (descending, name) = match s.strip_prefix('-') {
-                Some(name) => (true, name),
-                None => (false, s),
-            };
-            let column = super::SortColumn::parse(name)?;
-            Some(super::Sort { column, descending })
-        });
-        self.controllers.set_sort(sort);
+        self.controllers.set_sort(v.sort);
     }
 
     /// Everything worth keeping, merged into what the file held (other contexts stay).
@@ -131,7 +109,7 @@ mod tests {
         let sort = fresh.controllers.sort.expect("the sort came back");
         assert_eq!(sort.column, crate::state::SortColumn::State);
         assert!(sort.descending);
-        assert!(text.contains("sort = \"-state\""), "{text}");
+        assert!(text.contains("column = \"state\""), "{text}");
     }
 
     #[test]
@@ -140,7 +118,7 @@ mod tests {
         saved.contexts.insert(
             "staging".into(),
             SavedView {
-                pane: Some("bookings".into()),
+                pane: Some(Pane::Bookings),
                 controllers_filter: Some("x".into()),
                 ..SavedView::default()
             },

@@ -9,7 +9,8 @@ use crate::domain::{ControllerState, RunnerController};
 use crate::health::Level;
 
 /// A column of the controllers table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Column {
     Id,
     State,
@@ -33,20 +34,6 @@ impl Column {
         Column::Description,
         Column::Updated,
     ];
-
-    /// The word `:sort` takes for it (and the saved view keeps).
-    pub fn name(self) -> &'static str {
-        match self {
-            Column::Id => "id",
-            Column::State => "state",
-            Column::Scope => "scope",
-            Column::Connected => "connected",
-            Column::Tokens => "tokens",
-            Column::Findings => "findings",
-            Column::Description => "description",
-            Column::Updated => "updated",
-        }
-    }
 
     /// The column named by `:sort WORD` (its header, any case, or a prefix of it).
     pub fn parse(word: &str) -> Option<Self> {
@@ -90,7 +77,7 @@ impl Column {
 }
 
 /// The order chosen by the user.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Sort {
     pub column: Column,
     pub descending: bool,
