@@ -91,13 +91,15 @@ pub async fn services(cli: &Cli) -> Result<(Services, Vec<String>), SetupError> 
         return demo(cli).await;
     }
     let (cfg, mut warnings) = config::find(cli.config.as_deref())?;
-    warnings.extend(look(&cfg).2);
     let name = cli
         .context
         .clone()
         .unwrap_or_else(|| config::DEFAULT_CONTEXT.to_string());
     match context_services(&cfg, &name, cli.read_only) {
-        Ok(s) => Ok((s, warnings)),
+        Ok((s, look_warnings)) => {
+            warnings.extend(look_warnings);
+            Ok((s, warnings))
+        }
         Err(e) => {
             told(&warnings);
             Err(e)
@@ -156,10 +158,9 @@ pub fn for_context(
     name: &str,
     read_only: bool,
 ) -> Result<(Setup, Vec<String>), SetupError> {
-    Ok((
-        context_services(cfg, name, read_only)?.into_setup()?,
-        Vec::new(),
-    ))
+    // The config's warnings were said at start.
+    let (services, _) = context_services(cfg, name, read_only)?;
+    Ok((services.into_setup()?, Vec::new()))
 }
 
 fn gitlab_client(
@@ -188,7 +189,13 @@ fn vehaas_client(
     )?))
 }
 
-fn context_services(cfg: &Config, name: &str, read_only: bool) -> Result<Services, SetupError> {
+/// The services of one context, and what in the config's look (`[keys]`, `[theme]`) was not
+/// taken.
+fn context_services(
+    cfg: &Config,
+    name: &str,
+    read_only: bool,
+) -> Result<(Services, Vec<String>), SetupError> {
     let (tx, notices) = tokio::sync::mpsc::unbounded_channel();
     let ctx = cfg.context(Some(name)).map_err(SetupError::Context)?;
     let gitlab = gitlab_client(&ctx.gitlab, &cfg.http, tx.clone());
@@ -205,7 +212,7 @@ fn context_services(cfg: &Config, name: &str, read_only: bool) -> Result<Service
         contexts: cfg.context_names(),
         ..Context::default()
     };
-    let (keys, theme, _) = look(cfg);
+    let (keys, theme, look_warnings) = look(cfg);
     let settings = Settings {
         refresh_every: (cfg.ui.refresh_seconds > 0)
             .then(|| std::time::Duration::from_secs(cfg.ui.refresh_seconds)),
@@ -220,7 +227,7 @@ fn context_services(cfg: &Config, name: &str, read_only: bool) -> Result<Service
             .unwrap_or_default(),
         health: cfg.health,
     };
-    Ok(Services {
+    let services = Services {
         gitlab,
         vehaas,
         context,
@@ -229,7 +236,8 @@ fn context_services(cfg: &Config, name: &str, read_only: bool) -> Result<Service
         notices,
         config: Some(cfg.clone()),
         vehaas_credential: ctx.vehaas.as_ref().map(|v| v.token.label()),
-    })
+    };
+    Ok((services, look_warnings))
 }
 
 /// `--demo`: both services on the embedded simulator, no config.

@@ -31,6 +31,18 @@ fn rd(env: &TestEnv, args: &[&str]) -> (i32, String, String) {
     (code(&out), stdout, stderr)
 }
 
+/// The first controller without any scope (in `state`, when given).
+fn unscoped(env: &TestEnv, state: Option<&str>) -> i64 {
+    let gl = env.sim.gitlab();
+    gl.controller_ids()
+        .into_iter()
+        .find(|id| {
+            gl.scopes(*id) == Some((false, Vec::new()))
+                && state.is_none_or(|s| gl.controller_state(*id).as_deref() == Some(s))
+        })
+        .unwrap_or_else(|| panic!("a controller without scopes (state {state:?})"))
+}
+
 fn check_output(env: &TestEnv, _out: &Output, stdout: &str, stderr: &str) {
     let mut tokens = ACCESS_TOKENS.to_vec();
     tokens.push(&env.gitlab_token);
@@ -400,11 +412,7 @@ fn tokens_show_their_secret_once_and_never_log_it() {
 fn scopes_are_added_and_removed_with_the_servers_refusals() {
     let env = env();
     let gl = env.sim.gitlab();
-    let id = gl
-        .controller_ids()
-        .into_iter()
-        .find(|id| gl.scopes(*id) == Some((false, Vec::new())))
-        .expect("a controller without scopes");
+    let id = unscoped(&env, None);
     let ids = id.to_string();
 
     let (code, stdout, stderr) = rd(
@@ -539,14 +547,7 @@ fn scopes_are_added_and_removed_with_the_servers_refusals() {
 fn the_instance_scope_on_an_enabled_controller_needs_yes() {
     let env = env();
     let gl = env.sim.gitlab();
-    let id = gl
-        .controller_ids()
-        .into_iter()
-        .find(|id| {
-            gl.scopes(*id) == Some((false, Vec::new()))
-                && gl.controller_state(*id).as_deref() == Some("enabled")
-        })
-        .expect("an enabled controller without scopes");
+    let id = unscoped(&env, Some("enabled"));
     let ids = id.to_string();
     let (code, _, stderr) = rd(&env, &["rc", "scope", "add", &ids, "--instance"]);
     assert_eq!(code, 1, "{stderr}");
@@ -572,12 +573,7 @@ fn the_instance_scope_on_an_enabled_controller_needs_yes() {
 #[test]
 fn a_refused_change_is_audited_with_the_servers_request_id() {
     let env = env();
-    let gl = env.sim.gitlab();
-    let id = gl
-        .controller_ids()
-        .into_iter()
-        .find(|id| gl.scopes(*id) == Some((false, Vec::new())))
-        .expect("a controller without scopes");
+    let id = unscoped(&env, None);
     let ids = id.to_string();
     // Runner 6 is not an instance runner: GitLab refuses the scope.
     let (code, _, stderr) = rd(&env, &["rc", "scope", "add", &ids, "--runner", "6"]);

@@ -6,20 +6,6 @@ mod common;
 
 use common::{TestEnv, Tui, wait_until};
 
-fn start(env: &TestEnv, extra_env: &[(&str, &str)]) -> Tui {
-    let mut vars = env.child_env();
-    vars.extend(
-        extra_env
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string())),
-    );
-    let args = vec!["--config".to_string(), common::path_str(&env.config)];
-    let mut tui = Tui::spawn(&args, &vars, env.dir.path(), 120, 40);
-    let n = env.sim.gitlab().controller_ids().len();
-    tui.wait_text(&format!("Runner controllers ({n})"));
-    tui
-}
-
 /// The screen cell (0-based column, row) where `needle` starts.
 fn cell_of(screen: &str, needle: &str) -> (u16, u16) {
     for (row, line) in screen.lines().enumerate() {
@@ -46,7 +32,7 @@ fn click(tui: &mut Tui, (col, row): (u16, u16)) {
 fn with_the_mouse_on_a_click_selects_a_row_and_a_click_on_yes_answers() {
     let env = TestEnv::start();
     env.write_config("mouse = true\n");
-    let mut tui = start(&env, &[]);
+    let mut tui = env.tui_listed(&[]);
     tui.wait_raw(b"\x1b[?1000h", "mouse capture switched on");
     let screen = tui.wait_text("t enabled -> dry_run");
     click(&mut tui, cell_of(&screen, " 7 disabled"));
@@ -82,7 +68,7 @@ fn with_the_mouse_on_a_click_selects_a_row_and_a_click_on_yes_answers() {
 #[test]
 fn without_mouse_in_the_config_clicks_are_the_terminals() {
     let env = TestEnv::start();
-    let mut tui = start(&env, &[]);
+    let mut tui = env.tui_listed(&[]);
     let screen = tui.wait_text("t enabled -> dry_run");
     assert!(
         !tui.raw_output().windows(8).any(|w| w == b"\x1b[?1000h"),
@@ -98,7 +84,7 @@ fn without_mouse_in_the_config_clicks_are_the_terminals() {
 fn a_key_override_is_in_force_and_in_help_and_a_bad_one_is_a_warning() {
     let env = TestEnv::start();
     env.write_config("\n[keys]\ntoggle_dry_run = \"x\"\ntoggle_dryrun = \"y\"\n");
-    let mut tui = start(&env, &[]);
+    let mut tui = env.tui_listed(&[]);
     tui.wait_text("toggle_dryrun: no such action");
     // Controller 7 is disabled: x (no longer t) puts it in dry_run without asking.
     for _ in 0..6 {
@@ -124,7 +110,7 @@ fn a_key_override_is_in_force_and_in_help_and_a_bad_one_is_a_warning() {
 #[test]
 fn v_shows_the_bookings_timeline_and_plus_zooms_in() {
     let env = TestEnv::start();
-    let mut tui = start(&env, &[]);
+    let mut tui = env.tui_listed(&[]);
     tui.send("2");
     tui.wait_text("n request runner");
     tui.send("v");
@@ -170,7 +156,7 @@ fn is_colour(params: &str) -> bool {
 #[test]
 fn no_color_draws_no_colour_and_the_selection_is_reversed() {
     let env = TestEnv::start();
-    let mut tui = start(&env, &[("NO_COLOR", "1")]);
+    let mut tui = env.tui_listed(&[("NO_COLOR", "1")]);
     tui.send("2");
     tui.wait_text("n request runner");
     let params = sgr_params(&tui.raw_output());
@@ -188,7 +174,7 @@ fn no_color_draws_no_colour_and_the_selection_is_reversed() {
 #[test]
 fn without_no_color_there_is_colour() {
     let env = TestEnv::start();
-    let tui = start(&env, &[]);
+    let tui = env.tui_listed(&[]);
     let params = sgr_params(&tui.raw_output());
     assert!(
         params.iter().any(|p| is_colour(p)),
@@ -199,7 +185,7 @@ fn without_no_color_there_is_colour() {
 #[test]
 fn the_pane_the_filter_and_the_command_history_come_back_at_the_next_start() {
     let env = TestEnv::start();
-    let mut tui = start(&env, &[]);
+    let mut tui = env.tui_listed(&[]);
     tui.send(":bookings\r");
     tui.wait_text("n request runner");
     tui.send("/HIL\r");
@@ -209,7 +195,7 @@ fn the_pane_the_filter_and_the_command_history_come_back_at_the_next_start() {
     let kept = std::fs::read_to_string(env.state_dir().join("view.toml")).expect("view.toml");
     assert!(kept.contains("HIL"), "{kept}");
 
-    let mut tui = start(&env, &[]);
+    let mut tui = env.tui_listed(&[]);
     let screen = tui.wait_text("/HIL");
     assert!(
         screen.contains("n request runner"),
@@ -233,7 +219,7 @@ fn the_pane_the_filter_and_the_command_history_come_back_at_the_next_start() {
 fn an_unreadable_view_file_is_a_warning_and_a_fresh_start() {
     let env = TestEnv::start();
     std::fs::write(env.state_dir().join("view.toml"), "history = [unclosed").expect("write");
-    let mut tui = start(&env, &[]);
+    let mut tui = env.tui_listed(&[]);
     tui.wait_text("view.toml: not read");
     tui.send("q");
     assert!(tui.wait_exit().success());

@@ -19,16 +19,6 @@ fn find(hay: &[u8], needle: &[u8]) -> Vec<usize> {
         .collect()
 }
 
-fn start(env: &TestEnv, extra: &[(String, String)]) -> Tui {
-    let mut vars = env.child_env();
-    vars.extend(extra.iter().cloned());
-    let args = vec!["--config".to_string(), common::path_str(&env.config)];
-    let mut tui = Tui::spawn(&args, &vars, env.dir.path(), 120, 40);
-    let n = env.sim.gitlab().controller_ids().len();
-    tui.wait_text(&format!("Runner controllers ({n})"));
-    tui
-}
-
 #[test]
 fn after_a_panic_the_terminal_is_restored_before_the_message() {
     let env = TestEnv::start();
@@ -71,7 +61,7 @@ fn proc_state(pid: u32) -> Option<char> {
 #[test]
 fn ctrl_z_gives_the_terminal_back_and_fg_brings_the_screen_back() {
     let env = TestEnv::start();
-    let mut tui = start(&env, &[]);
+    let mut tui = env.tui_listed(&[]);
     let pid = tui.pid();
     tui.send("\x1a");
     wait_until(|| proc_state(pid) == Some('T'), "the process stopped");
@@ -119,7 +109,7 @@ fn ctrl_z_gives_the_terminal_back_and_fg_brings_the_screen_back() {
 #[test]
 fn a_listing_retried_through_429_502_and_500_ends_with_the_data_and_no_key() {
     let env = TestEnv::start();
-    let mut tui = start(&env, &[]);
+    let mut tui = env.tui_listed(&[]);
     let before = env.count("GET", LIST_PATH);
     env.sim.faults().fail_sequence_exact(
         LIST_PATH,

@@ -142,8 +142,12 @@ impl GitLab {
         })
     }
 
+    /// Every runner controller (the CLI: no first page wanted early).
     pub async fn list_controllers(&self) -> Result<Vec<RunnerController>, ApiError> {
-        self.list_controllers_then(|_| {}).await
+        let dtos: Vec<ControllerDto> = self
+            .get_all(&["runner_controllers"], LIST_ENDPOINT, &CONTROLLERS)
+            .await?;
+        Ok(dtos.into_iter().map(Into::into).collect())
     }
 
     /// Every runner controller; `first_page` gets page 1 as soon as it is read when more
@@ -152,13 +156,8 @@ impl GitLab {
         &self,
         first_page: impl FnOnce(Vec<RunnerController>),
     ) -> Result<Vec<RunnerController>, ApiError> {
-        let cx = Context {
-            api: Api::GitLab,
-            what: "runner controllers",
-            unlicensed_on_404: true,
-        };
         let base = self.url(&["runner_controllers"])?;
-        let fetch = |page| self.get_page::<ControllerDto>(&base, page, LIST_ENDPOINT, &cx);
+        let fetch = |page| self.get_page::<ControllerDto>(&base, page, LIST_ENDPOINT, &CONTROLLERS);
         let first = |rows: &[ControllerDto]| {
             first_page(rows.iter().cloned().map(Into::into).collect());
         };
@@ -335,6 +334,13 @@ pub(crate) fn update_body(update: &ControllerUpdate) -> Map<String, Value> {
     }
     body
 }
+
+/// How the listing's failures are worded.
+const CONTROLLERS: Context<'static> = Context {
+    api: Api::GitLab,
+    what: "runner controllers",
+    unlicensed_on_404: true,
+};
 
 #[cfg(test)]
 mod tests {

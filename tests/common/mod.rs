@@ -190,6 +190,17 @@ flash_seconds = 60
         Tui::spawn(&all, &self.child_env(), self.dir.path(), cols, rows)
     }
 
+    /// The TUI at 120x40 with `extra` variables added, once the controllers are listed.
+    pub fn tui_listed(&self, extra: &[(&str, &str)]) -> Tui {
+        let mut vars = self.child_env();
+        vars.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        let args = vec!["--config".to_string(), path_str(&self.config)];
+        let mut tui = Tui::spawn(&args, &vars, self.dir.path(), 120, 40);
+        let n = self.sim.gitlab().controller_ids().len();
+        tui.wait_text(&format!("Runner controllers ({n})"));
+        tui
+    }
+
     /// Every request the simulator answered, oldest first.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.sim.requests()
